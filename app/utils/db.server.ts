@@ -1,0 +1,92 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import SQLite from 'better-sqlite3'
+import { CamelCasePlugin, Kysely, MysqlDialect, SqliteDialect } from 'kysely'
+import { createPool } from 'mysql2'
+import type { DB } from '#db/schema.ts'
+import { getEnv } from './env.server.ts'
+
+export type Dialect = 'mysql' | 'sqlite'
+export type Database = Kysely<DB>
+
+export type DbHandle = {
+	db: Database
+	dialect: Dialect
+	/** Closes the pool or file; the process can exit afterwards. */
+	destroy: () => Promise<void>
+}
+
+export function dialectOf(url: string): Dialect {
+	return /^mysql:\/\//i.test(url) ? 'mysql' : 'sqlite'
+}
+
+/** `file:./data/bangfu.db`, `./x.db` or `:memory:` → a path better-sqlite3 understands. */
+export function sqlitePath(url: string): string {
+	const p = url.replace(/^(file|sqlite):(\/\/)?/i, '')
+	return p === '' ? ':memory:' : p
+}
+
+export function createDb(url: string = getEnv().databaseUrl, options: { poolSize?: number } = {}): DbHandle {
+	const dialect = dialectOf(url)
+	const plugins = [new CamelCasePlugin()]
+	if (dialect === 'mysql') {
+		const pool = createPool({
+			uri: url,
+			connectionLimit: options.poolSize ?? 10,
+			charset: 'utf8mb4_unicode_ci',
+			timezone: 'Z',
+			// SUM() and other DECIMAL results come back as numbers, as on SQLite.
+			decimalNumbers: true,
+			supportBigNumbers: true,
+			bigNumberStrings: false,
+		})
+		const db = new Kysely<DB>({ dialect: new MysqlDialect({ pool }), plugins })
+		return { db, dialect, destroy: () => db.destroy() }
+	}
+	const file = sqlitePath(url)
+	if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
+	const sqlite = new SQLite(file)
+	sqlite.pragma('journal_mode = WAL')
+	sqlite.pragma('foreign_keys = ON')
+	sqlite.pragma('busy_timeout = 5000')
+	sqlite.pragma('synchronous = NORMAL')
+	const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), plugins })
+	return { db, dialect, destroy: () => db.destroy() }
+}
+
+// One handle per process; kept on globalThis so Vite's dev reloads don't open a new pool each time.
+const globalForDb = globalThis as unknown as { __bangfuDb?: DbHandle }
+
+export function getDbHandle(): DbHandle {
+	globalForDb.__bangfuDb ??= createDb()
+	return globalForDb.__bangfuDb
+}
+
+export function getDb(): Database {
+	return getDbHandle().db
+}
+
+export async function closeDb(): Promise<void> {
+	const handle = globalForDb.__bangfuDb
+	globalForDb.__bangfuDb = undefined
+	if (handle) await handle.destroy()
+}
+
+/**
+ * Creates the MySQL database named in the URL when it does not exist yet (utf8mb4), so
+ * `DATABASE_URL=mysql://…/bangfu_dev npm run db:migrate` works on a bare server.
+ */
+export async function ensureMysqlDatabase(url: string): Promise<void> {
+	const parsed = new URL(url)
+	const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''))
+	if (!name) throw new Error('DATABASE_URL names no database')
+	if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`unsupported database name: ${name}`)
+	parsed.pathname = '/'
+	const { createConnection } = await import('mysql2/promise')
+	const conn = await createConnection({ uri: parsed.toString() })
+	try {
+		await conn.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`)
+	} finally {
+		await conn.end()
+	}
+}

@@ -1,0 +1,138 @@
+// The Database interface: types only. Column names are camelCase here; Kysely's CamelCasePlugin
+// maps them to the snake_case names in SQL (raw `sql` fragments must use snake_case).
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+/** Epoch milliseconds. */
+type Millis = number
+/** 0 or 1: booleans are stored as integers on both dialects. */
+type Flag = number
+
+export type RegionLevel = 1 | 2 | 3 | 4 | 5
+
+export interface RegionTable {
+	code: string
+	name: string
+	level: RegionLevel
+	parentCode: string | null
+	isKeyCounty: Generated<Flag>
+}
+
+export interface AccountTable {
+	id: string
+	email: string
+	username: string
+	displayName: string
+	passwordHash: string
+	isNationalAdmin: Generated<Flag>
+	locale: Generated<string>
+	createdAt: Millis
+	updatedAt: Millis
+}
+
+export interface SessionTable {
+	id: string
+	accountId: string
+	expiresAt: Millis
+	createdAt: Millis
+	ip: string | null
+	userAgent: string | null
+}
+
+export interface LoginAttemptTable {
+	id: string
+	accountKey: string
+	ip: string
+	succeeded: Flag
+	createdAt: Millis
+}
+
+export type OrgKind =
+	| 'central_unit'
+	| 'east_west_partner'
+	| 'mass_org'
+	| 'enterprise'
+	| 'social_org'
+	| 'village'
+	| 'government'
+export type OrgStatus = 'pending' | 'verified' | 'rejected' | 'suspended'
+export type MemberRole = 'owner' | 'admin' | 'member'
+
+export interface OrganizationTable {
+	id: string
+	kind: OrgKind
+	subtype: string | null
+	name: string
+	uscc: string | null
+	regionCode: string | null
+	villageCode: string | null
+	status: OrgStatus
+	statusReason: string | null
+	reviewedBy: string | null
+	reviewedAt: Millis | null
+	description: Generated<string>
+	contactName: string | null
+	contactPhone: string | null
+	isDemo: Generated<Flag>
+	createdBy: string | null
+	createdAt: Millis
+	updatedAt: Millis
+}
+
+export interface MembershipTable {
+	orgId: string
+	accountId: string
+	role: MemberRole
+	createdAt: Millis
+}
+
+export type PairingKind = 'targeted' | 'east_west' | 'twinning'
+
+export interface PairingTable {
+	id: string
+	kind: PairingKind
+	providerOrgId: string | null
+	providerRegionCode: string | null
+	recipientRegionCode: string
+	startedYear: number
+	note: Generated<string>
+	status: 'active' | 'ended'
+	createdBy: string | null
+	createdAt: Millis
+	endedBy: string | null
+	endedAt: Millis | null
+}
+
+export interface EventTable {
+	id: string
+	entityType: string
+	entityId: string
+	action: string
+	fromState: string | null
+	toState: string | null
+	actorAccountId: string | null
+	actorOrgId: string | null
+	note: Generated<string>
+	requestId: string | null
+	createdAt: Millis
+}
+
+export interface DB {
+	region: RegionTable
+	account: AccountTable
+	session: SessionTable
+	loginAttempt: LoginAttemptTable
+	organization: OrganizationTable
+	membership: MembershipTable
+	pairing: PairingTable
+	event: EventTable
+}
+
+export type Region = Selectable<RegionTable>
+export type Account = Selectable<AccountTable>
+export type NewAccount = Insertable<AccountTable>
+export type Organization = Selectable<OrganizationTable>
+export type NewOrganization = Insertable<OrganizationTable>
+export type OrganizationUpdate = Updateable<OrganizationTable>
+export type Membership = Selectable<MembershipTable>
+export type Pairing = Selectable<PairingTable>
+export type Event = Selectable<EventTable>

@@ -1,0 +1,30 @@
+import { vitePlugin as remix } from '@remix-run/dev'
+import { defineConfig } from 'vite'
+
+declare module '@remix-run/node' {
+	interface Future {
+		v3_singleFetch: true
+	}
+}
+
+export default defineConfig({
+	server: { port: 3000 },
+	build: { target: 'es2022' },
+	ssr: {
+		// Native and server-only packages stay external to the server bundle.
+		external: ['better-sqlite3', 'mysql2', '@node-rs/argon2'],
+	},
+	plugins: [
+		!process.env.VITEST &&
+			remix({
+				ignoredRouteFiles: ['**/*.test.{ts,tsx}'],
+				future: {
+					v3_fetcherPersist: true,
+					v3_relativeSplatPath: true,
+					v3_throwAbortReason: true,
+					v3_singleFetch: true,
+					v3_lazyRouteDiscovery: true,
+				},
+			}),
+	],
+})
