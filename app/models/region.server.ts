@@ -1,0 +1,89 @@
+import type { Kysely } from 'kysely'
+import type { DB, Region } from '#db/schema.ts'
+import { AppError } from '#app/utils/errors.ts'
+import { recordEvent } from './event.server.ts'
+import type { Actor } from './policy.server.ts'
+import { ancestorCodes, isRegionCode, regionPrefix } from './region-code.ts'
+
+export async function getRegion(db: Kysely<DB>, code: string): Promise<Region | undefined> {
+	if (!isRegionCode(code)) return undefined
+	return db.selectFrom('region').selectAll().where('code', '=', code).executeTakeFirst()
+}
+
+/** Province first; the region itself is not included. */
+export async function listAncestors(db: Kysely<DB>, code: string): Promise<Region[]> {
+	const codes = ancestorCodes(code)
+	if (!codes.length) return []
+	const rows = await db.selectFrom('region').selectAll().where('code', 'in', codes).execute()
+	return rows.sort((a, b) => a.level - b.level)
+}
+
+export async function listChildren(db: Kysely<DB>, code: string | null) {
+	let q = db.selectFrom('region').selectAll()
+	q = code ? q.where('parentCode', '=', code) : q.where('level', '=', 1)
+	return q.orderBy('code').execute()
+}
+
+/** "四川省 凉山彝族自治州 昭觉县" style full names for a set of codes, in one query. */
+export async function fullNames(db: Kysely<DB>, codes: string[]): Promise<Map<string, string>> {
+	const all = new Set<string>()
+	for (const c of codes) {
+		if (!isRegionCode(c)) continue
+		all.add(c)
+		for (const a of ancestorCodes(c)) all.add(a)
+	}
+	if (!all.size) return new Map()
+	const rows = await db.selectFrom('region').select(['code', 'name']).where('code', 'in', [...all]).execute()
+	const names = new Map(rows.map((r) => [r.code, r.name]))
+	const out = new Map<string, string>()
+	for (const c of codes) {
+		if (!names.has(c)) continue
+		// 市辖区 / 县 are NBS placeholders for municipalities' districts: leave them out of the path.
+		const parts = [...ancestorCodes(c), c].map((x) => names.get(x)).filter((n): n is string => !!n && n !== '市辖区' && n !== '县')
+		out.set(c, parts.join(' '))
+	}
+	return out
+}
+
+/** Regions whose name contains `q`, optionally within a region, higher levels first. */
+export async function searchRegions(db: Kysely<DB>, q: string, options: { within?: string; level?: number; limit?: number } = {}) {
+	const term = q.trim()
+	if (!term) return []
+	let query = db
+		.selectFrom('region')
+		.selectAll()
+		.where('name', 'like', `%${term.replace(/[%_\\]/g, (c) => `\\${c}`)}%`)
+	if (options.within && isRegionCode(options.within)) query = query.where('code', 'like', `${regionPrefix(options.within)}%`)
+	if (options.level) query = query.where('level', '=', options.level as Region['level'])
+	return query.orderBy('level').orderBy('code').limit(options.limit ?? 30).execute()
+}
+
+export async function countRegionsByLevel(db: Kysely<DB>) {
+	const rows = await db.selectFrom('region').select(['level', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('level').execute()
+	return Object.fromEntries(rows.map((r) => [r.level, Number(r.n)])) as Record<number, number>
+}
+
+export async function listKeyCounties(db: Kysely<DB>, within?: string) {
+	let q = db.selectFrom('region').selectAll().where('isKeyCounty', '=', 1)
+	if (within && isRegionCode(within)) q = q.where('code', 'like', `${regionPrefix(within)}%`)
+	return q.orderBy('code').execute()
+}
+
+/** 国家乡村振兴重点帮扶县 is a national designation: only a national admin changes it. */
+export async function setKeyCounty(db: Kysely<DB>, code: string, isKey: boolean, actor: Actor, now = Date.now()) {
+	if (!actor.isNationalAdmin) throw AppError.forbidden('errors.national_admin_only')
+	return db.transaction().execute(async (trx) => {
+		const result = await trx
+			.updateTable('region')
+			.set({ isKeyCounty: isKey ? 1 : 0 })
+			.where('code', '=', code)
+			.where('level', '=', 3)
+			.executeTakeFirst()
+		if (Number(result.numUpdatedRows) === 0) {
+			const region = await trx.selectFrom('region').select('level').where('code', '=', code).executeTakeFirst()
+			if (!region) throw AppError.notFound()
+			if (region.level !== 3) throw AppError.invalid({ code: 'errors.not_a_county' })
+		}
+		await recordEvent(trx, { entityType: 'region', entityId: code, action: 'set_key_county', toState: isKey ? 'key' : 'not_key', actorAccountId: actor.accountId, requestId: actor.requestId }, now)
+	})
+}

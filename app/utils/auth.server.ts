@@ -1,0 +1,104 @@
+// Sessions for Remix: lucia 3 behind a few functions (createLoginSession, getAuth, logout…), so
+// replacing lucia later touches this file and the adapter only.
+import { redirect } from '@remix-run/node'
+import type { Kysely } from 'kysely'
+import { Lucia, TimeSpan } from 'lucia'
+import type { DB } from '#db/schema.ts'
+import { type Actor, loadActor } from '#app/models/policy.server.ts'
+import { getDb } from './db.server.ts'
+import { getEnv } from './env.server.ts'
+import { KyselyLuciaAdapter } from './lucia-adapter.server.ts'
+
+export function createLucia(db: () => Kysely<DB>, options: { secure: boolean }) {
+	return new Lucia(new KyselyLuciaAdapter(db), {
+		sessionExpiresIn: new TimeSpan(30, 'd'),
+		sessionCookie: {
+			name: 'bangfu_session',
+			// The database decides when a session ends; the cookie itself does not expire early.
+			expires: false,
+			attributes: { secure: options.secure, sameSite: 'lax' },
+		},
+		getUserAttributes: (a) => ({
+			username: a.username,
+			displayName: a.displayName,
+			email: a.email,
+			isNationalAdmin: a.isNationalAdmin === 1,
+			locale: a.locale,
+		}),
+		getSessionAttributes: (a) => ({ ip: a.ip, userAgent: a.userAgent }),
+	})
+}
+
+declare module 'lucia' {
+	interface Register {
+		Lucia: ReturnType<typeof createLucia>
+		DatabaseUserAttributes: { username: string; displayName: string; email: string; isNationalAdmin: number; locale: string }
+		DatabaseSessionAttributes: { ip: string | null; userAgent: string | null }
+	}
+}
+
+let lucia: ReturnType<typeof createLucia> | undefined
+export function getLucia() {
+	lucia ??= createLucia(getDb, { secure: getEnv().isProduction && process.env.INSECURE_COOKIES !== '1' })
+	return lucia
+}
+
+export function clientIp(request: Request): string {
+	// Behind a proxy set TRUST_PROXY=1 so X-Forwarded-For is believed; otherwise it is ignored.
+	if (process.env.TRUST_PROXY === '1') {
+		const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim()
+		if (forwarded) return forwarded.slice(0, 64)
+	}
+	return (request.headers.get('x-bangfu-remote-addr') ?? 'local').slice(0, 64)
+}
+
+/** Starts a fresh session (a new id at every login) and returns the Set-Cookie header. */
+export async function createLoginSession(accountId: string, request: Request): Promise<string> {
+	const l = getLucia()
+	const session = await l.createSession(accountId, { ip: clientIp(request), userAgent: request.headers.get('user-agent') })
+	return l.createSessionCookie(session.id).serialize()
+}
+
+export type Auth = {
+	sessionId: string
+	account: { id: string; username: string; displayName: string; email: string; isNationalAdmin: boolean; locale: string }
+}
+
+export async function getAuth(request: Request): Promise<Auth | null> {
+	const l = getLucia()
+	const id = l.readSessionCookie(request.headers.get('cookie') ?? '')
+	if (!id) return null
+	const { session, user } = await l.validateSession(id)
+	if (!session || !user) return null
+	return { sessionId: session.id, account: user }
+}
+
+function loginRedirect(request: Request): never {
+	const url = new URL(request.url)
+	const to = url.pathname + url.search
+	throw redirect(`/login?redirectTo=${encodeURIComponent(to)}`)
+}
+
+export async function requireAuth(request: Request): Promise<Auth> {
+	const auth = await getAuth(request)
+	if (!auth) loginRedirect(request)
+	return auth
+}
+
+/** The signed-in account with its memberships, or a redirect to the login page. */
+export async function requireActor(request: Request): Promise<Actor & { sessionId: string }> {
+	const auth = await requireAuth(request)
+	const actor = await loadActor(getDb(), auth.account.id)
+	if (!actor) loginRedirect(request)
+	return { ...actor, sessionId: auth.sessionId, requestId: request.headers.get('x-request-id') ?? undefined }
+}
+
+export async function logout(request: Request, options: { everywhere?: boolean } = {}): Promise<string> {
+	const l = getLucia()
+	const auth = await getAuth(request)
+	if (auth) {
+		if (options.everywhere) await l.invalidateUserSessions(auth.account.id)
+		else await l.invalidateSession(auth.sessionId)
+	}
+	return l.createBlankSessionCookie().serialize()
+}
