@@ -162,3 +162,13 @@ export async function unsafeSetPassword(db: Kysely<DB>, accountId: string, passw
 export async function setLocale(db: Kysely<DB>, accountId: string, locale: 'zh-CN' | 'en') {
 	await db.updateTable('account').set({ locale }).where('id', '=', accountId).execute()
 }
+
+export async function listSessions(db: Kysely<DB>, accountId: string) {
+	return db
+		.selectFrom('session')
+		.select(['id', 'createdAt', 'expiresAt', 'ip', 'userAgent'])
+		.where('accountId', '=', accountId)
+		.where('expiresAt', '>', Date.now())
+		.orderBy('createdAt', 'desc')
+		.execute()
+}

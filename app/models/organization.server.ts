@@ -30,7 +30,7 @@ export async function createOrganization(db: Kysely<DB>, raw: CreateOrganization
 	let regionCode: string | null = null
 	let villageCode: string | null = null
 	if (input.kind === 'village') {
-		const village = await db.selectFrom('region').select(['code', 'level']).where('code', '=', input.villageCode).executeTakeFirst()
+		const village = await db.selectFrom('region').select(['code', 'level']).where('code', '=', input.villageCode).orderBy('level', 'desc').limit(1).executeTakeFirst()
 		if (!village) fields.villageCode = 'errors.region_not_found'
 		else if (village.level !== 5) fields.villageCode = 'errors.not_a_village'
 		else {
@@ -39,7 +39,7 @@ export async function createOrganization(db: Kysely<DB>, raw: CreateOrganization
 		}
 		regionCode = villageCode = input.villageCode
 	} else if (input.regionCode) {
-		const region = await db.selectFrom('region').select(['code', 'level']).where('code', '=', input.regionCode).executeTakeFirst()
+		const region = await db.selectFrom('region').select(['code', 'level']).where('code', '=', input.regionCode).orderBy('level').limit(1).executeTakeFirst()
 		if (!region) fields.regionCode = 'errors.region_not_found'
 		else if (input.kind === 'government' && region.level > 4) fields.regionCode = 'errors.government_region_level'
 		else if (input.kind === 'east_west_partner' && region.level > 3) fields.regionCode = 'errors.east_west_region_level'

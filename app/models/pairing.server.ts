@@ -31,15 +31,19 @@ export async function createPairing(db: Kysely<DB>, raw: CreatePairingInput | Re
 
 	const codes = [input.recipientRegionCode, ...(input.kind === 'east_west' ? [input.providerRegionCode] : [])]
 	const regions = await db.selectFrom('region').select(['code', 'level']).where('code', 'in', codes).execute()
-	const recipient = regions.find((r) => r.code === input.recipientRegionCode)
+	// A code can have rows at two levels (see region.server.ts); any of them may fit.
+	const levelsOf = (code: string) => regions.filter((r) => r.code === code).map((r) => r.level)
+	const recipientLevels = levelsOf(input.recipientRegionCode)
+	const recipient = recipientLevels.length ? { level: Math.min(...recipientLevels) } : undefined
 	if (!recipient) fields.recipientRegionCode = 'errors.region_not_found'
-	else if (!RECIPIENT_LEVELS[input.kind].includes(recipient.level)) fields.recipientRegionCode = `errors.pairing_recipient_level_${input.kind}`
+	else if (!recipientLevels.some((l) => RECIPIENT_LEVELS[input.kind].includes(l))) fields.recipientRegionCode = `errors.pairing_recipient_level_${input.kind}`
 
 	let providerOrgId: string | null = null
 	let providerRegionCode: string | null = null
 	if (input.kind === 'east_west') {
 		providerRegionCode = input.providerRegionCode
-		const provider = regions.find((r) => r.code === input.providerRegionCode)
+		const providerLevels = levelsOf(input.providerRegionCode)
+		const provider = providerLevels.length ? { level: Math.min(...providerLevels) } : undefined
 		if (!provider) fields.providerRegionCode = 'errors.region_not_found'
 		else if (provider.level > 3) fields.providerRegionCode = 'errors.pairing_provider_level'
 		else if (recipient && (provider.level === 1) !== (recipient.level === 1)) fields.recipientRegionCode = 'errors.pairing_levels_mismatch'

@@ -5,22 +5,30 @@ import { recordEvent } from './event.server.ts'
 import type { Actor } from './policy.server.ts'
 import { ancestorCodes, isRegionCode, regionPrefix } from './region-code.ts'
 
+// NOTE: the region key is (code, level). Where NBS has no real division at a level, the parent
+// reappears one level down with the same code (东莞市 as its own county; 金门县's placeholder
+// township and village). A code therefore names its highest row; the repeats are kept so every
+// village has five levels above and including it, and are hidden when browsing.
+
+/** The region a code names: its highest row. */
 export async function getRegion(db: Kysely<DB>, code: string): Promise<Region | undefined> {
 	if (!isRegionCode(code)) return undefined
-	return db.selectFrom('region').selectAll().where('code', '=', code).executeTakeFirst()
+	return db.selectFrom('region').selectAll().where('code', '=', code).orderBy('level').limit(1).executeTakeFirst()
 }
 
-/** Province first; the region itself is not included. */
+/** Province first; neither the region itself nor a repeat of the same code is included. */
 export async function listAncestors(db: Kysely<DB>, code: string): Promise<Region[]> {
-	const codes = ancestorCodes(code)
+	const codes = ancestorCodes(code).filter((c) => c !== code)
 	if (!codes.length) return []
-	const rows = await db.selectFrom('region').selectAll().where('code', 'in', codes).execute()
-	return rows.sort((a, b) => a.level - b.level)
+	const rows = await db.selectFrom('region').selectAll().where('code', 'in', codes).orderBy('level').execute()
+	const seen = new Set<string>()
+	return rows.filter((r) => !seen.has(r.code) && seen.add(r.code))
 }
 
+/** The divisions directly below a region (provinces for null), skipping same-code repeats. */
 export async function listChildren(db: Kysely<DB>, code: string | null) {
 	let q = db.selectFrom('region').selectAll()
-	q = code ? q.where('parentCode', '=', code) : q.where('level', '=', 1)
+	q = code ? q.where('parentCode', '=', code).where('code', '<>', code) : q.where('level', '=', 1)
 	return q.orderBy('code').execute()
 }
 
@@ -35,12 +43,13 @@ export async function fullNames(db: Kysely<DB>, codes: string[]): Promise<Map<st
 	if (!all.size) return new Map()
 	const rows = await db.selectFrom('region').select(['code', 'name']).where('code', 'in', [...all]).execute()
 	const names = new Map(rows.map((r) => [r.code, r.name]))
+	const unique = (parts: string[]) => parts.filter((p, i) => p !== parts[i - 1])
 	const out = new Map<string, string>()
 	for (const c of codes) {
 		if (!names.has(c)) continue
 		// 市辖区 / 县 are NBS placeholders for municipalities' districts: leave them out of the path.
 		const parts = [...ancestorCodes(c), c].map((x) => names.get(x)).filter((n): n is string => !!n && n !== '市辖区' && n !== '县')
-		out.set(c, parts.join(' '))
+		out.set(c, unique(parts).join(' '))
 	}
 	return out
 }

@@ -85,12 +85,32 @@ export async function requireAuth(request: Request): Promise<Auth> {
 	return auth
 }
 
-/** The signed-in account with its memberships, or a redirect to the login page. */
-export async function requireActor(request: Request): Promise<Actor & { sessionId: string }> {
-	const auth = await requireAuth(request)
-	const actor = await loadActor(getDb(), auth.account.id)
+export type SignedInActor = Actor & { sessionId: string }
+export type RequestContext = { db: Kysely<DB>; actor: SignedInActor | null }
+
+/**
+ * What a loader or action needs: the database handle to pass to model functions and who is
+ * asking (null when signed out). Routes get the handle only from here.
+ */
+export async function getRequestContext(request: Request): Promise<RequestContext> {
+	const db = getDb()
+	const auth = await getAuth(request)
+	if (!auth) return { db, actor: null }
+	const actor = await loadActor(db, auth.account.id)
+	if (!actor) return { db, actor: null }
+	return { db, actor: { ...actor, sessionId: auth.sessionId, requestId: request.headers.get('x-request-id') ?? undefined } }
+}
+
+/** Like getRequestContext, but a signed-out visitor is sent to the login page. */
+export async function requireActor(request: Request): Promise<{ db: Kysely<DB>; actor: SignedInActor }> {
+	const { db, actor } = await getRequestContext(request)
 	if (!actor) loginRedirect(request)
-	return { ...actor, sessionId: auth.sessionId, requestId: request.headers.get('x-request-id') ?? undefined }
+	return { db, actor }
+}
+
+/** For pages that need a database but no account (public pages, login, sign-up). */
+export function publicContext(): { db: Kysely<DB> } {
+	return { db: getDb() }
 }
 
 export async function logout(request: Request, options: { everywhere?: boolean } = {}): Promise<string> {

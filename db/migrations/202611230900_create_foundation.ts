@@ -6,11 +6,15 @@ import type { Kysely } from 'kysely'
 export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema
 		.createTable('region')
-		.addColumn('code', 'varchar(12)', (c) => c.primaryKey())
+		.addColumn('code', 'varchar(12)', (c) => c.notNull())
 		.addColumn('name', 'varchar(100)', (c) => c.notNull())
 		.addColumn('level', 'integer', (c) => c.notNull())
 		.addColumn('parent_code', 'varchar(12)')
 		.addColumn('is_key_county', 'integer', (c) => c.notNull().defaultTo(0))
+		// (code, level), not code alone: NBS repeats a code one level down where a level is
+		// missing (东莞 and 中山 have no counties, so the city reappears as its own county), and we
+		// keep those rows so that every village has a full five-level chain.
+		.addPrimaryKeyConstraint('region_pk', ['code', 'level'])
 		.execute()
 	await db.schema.createIndex('region_parent_idx').on('region').columns(['parent_code', 'code']).execute()
 	await db.schema.createIndex('region_level_idx').on('region').columns(['level', 'code']).execute()
@@ -59,9 +63,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('subtype', 'varchar(32)')
 		.addColumn('name', 'varchar(200)', (c) => c.notNull())
 		.addColumn('uscc', 'varchar(18)', (c) => c.unique())
-		.addColumn('region_code', 'varchar(12)', (c) => c.references('region.code'))
-		// Set only for village orgs; unique so that a village has at most one org.
-		.addColumn('village_code', 'varchar(12)', (c) => c.unique().references('region.code'))
+		.addColumn('region_code', 'varchar(12)')
+		// Set only for village orgs; unique so that a village has at most one org. Region codes
+		// carry no foreign key (the region key is code + level); the models check them.
+		.addColumn('village_code', 'varchar(12)', (c) => c.unique())
 		.addColumn('status', 'varchar(16)', (c) => c.notNull())
 		.addColumn('status_reason', 'varchar(500)')
 		.addColumn('reviewed_by', 'varchar(26)', (c) => c.references('account.id'))
@@ -93,8 +98,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('id', 'varchar(26)', (c) => c.primaryKey())
 		.addColumn('kind', 'varchar(16)', (c) => c.notNull())
 		.addColumn('provider_org_id', 'varchar(26)', (c) => c.references('organization.id'))
-		.addColumn('provider_region_code', 'varchar(12)', (c) => c.references('region.code'))
-		.addColumn('recipient_region_code', 'varchar(12)', (c) => c.notNull().references('region.code'))
+		.addColumn('provider_region_code', 'varchar(12)')
+		.addColumn('recipient_region_code', 'varchar(12)', (c) => c.notNull())
 		.addColumn('started_year', 'integer', (c) => c.notNull())
 		.addColumn('note', 'varchar(500)', (c) => c.notNull().defaultTo(''))
 		.addColumn('status', 'varchar(16)', (c) => c.notNull())

@@ -1,0 +1,29 @@
+// i18next settings shared by server and client. Chinese first; English second.
+// Each locale is split into files by area (app/locales/<lng>/<area>.json), each holding its own
+// top-level keys, merged into the one `translation` namespace.
+export const SUPPORTED_LANGUAGES = ['zh-CN', 'en'] as const
+export type Language = (typeof SUPPORTED_LANGUAGES)[number]
+export const DEFAULT_LANGUAGE: Language = 'zh-CN'
+
+const files = import.meta.glob<{ default: Record<string, unknown> }>('./locales/*/*.json', { eager: true })
+
+export const resources: Record<Language, { translation: Record<string, unknown> }> = {
+	'zh-CN': { translation: {} },
+	en: { translation: {} },
+}
+for (const [path, mod] of Object.entries(files)) {
+	const lng = path.split('/')[2] as Language
+	if (resources[lng]) Object.assign(resources[lng].translation, mod.default)
+}
+
+export function isLanguage(value: unknown): value is Language {
+	return SUPPORTED_LANGUAGES.includes(value as Language)
+}
+
+export default {
+	supportedLngs: [...SUPPORTED_LANGUAGES],
+	fallbackLng: DEFAULT_LANGUAGE,
+	defaultNS: 'translation',
+	interpolation: { escapeValue: false },
+	react: { useSuspense: false },
+}
