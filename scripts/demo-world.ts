@@ -1,0 +1,118 @@
+// The demo world: verified orgs of every kind around one real national key county (紫云苗族布依族
+// 自治县, 贵州省安顺市), pairings, and demo accounts. Every org is marked `is_demo` and named
+// 【演示】; it is seeded only into an empty database (see scripts/setup.ts).
+import type { Kysely } from 'kysely'
+import type { DB, OrgKind } from '#db/schema.ts'
+import { createAccount } from '#app/models/account.server.ts'
+import { addMember, createOrganization, reviewOrganization } from '#app/models/organization.server.ts'
+import { createPairing } from '#app/models/pairing.server.ts'
+import { type Actor, loadActor } from '#app/models/policy.server.ts'
+import { usccCheckChar } from '#app/utils/uscc.ts'
+
+export const DEMO_PASSWORD = process.env.BANGFU_DEMO_PASSWORD || 'Bangfu-Demo-2026'
+
+export const DEMO = {
+	province: '520000000000', // 贵州省
+	county: '520425000000', // 紫云苗族布依族自治县 (national key county)
+	township: '520425102000', // 猴场镇
+	village: '520425102201', // 猴场村
+	village2: '520425102202', // 坪阳村
+	pendingVillage: '520425102211', // 大田村
+	guangdong: '440000000000',
+} as const
+
+type DemoAccount = { username: string; displayName: string; role: string }
+
+function uscc(first17: string) {
+	return first17 + usccCheckChar(first17)
+}
+
+export async function isDemoSeeded(db: Kysely<DB>) {
+	return !!(await db.selectFrom('organization').select('id').where('isDemo', '=', 1).limit(1).executeTakeFirst())
+}
+
+/** Throws if the regions it needs are missing (import the divisions of 贵州 first). */
+export async function seedDemoWorld(db: Kysely<DB>): Promise<DemoAccount[]> {
+	const needed = Object.values(DEMO)
+	const found = await db.selectFrom('region').select('code').where('code', 'in', needed).execute()
+	const missing = needed.filter((c) => !found.some((f) => f.code === c))
+	if (missing.length) throw new Error(`demo world needs regions ${missing.join(', ')}: run npm run import-divisions (with the villages of 52) first`)
+
+	const accounts: DemoAccount[] = []
+	const actors = new Map<string, Actor>()
+	async function account(username: string, displayName: string, role: string) {
+		const a = await createAccount(db, { email: `${username}@demo.bangfu.cn`, username, displayName, password: DEMO_PASSWORD })
+		accounts.push({ username, displayName, role })
+		return a.id
+	}
+	async function actor(accountId: string) {
+		const a = await loadActor(db, accountId)
+		if (!a) throw new Error('demo account vanished')
+		actors.set(accountId, a)
+		return a
+	}
+	// Verifying needs someone above the org; the seeding process stands in for the national level.
+	const seeder = (accountId: string): Actor => ({ accountId, displayName: 'seed', isNationalAdmin: true, memberships: [] })
+
+	async function org(ownerId: string, input: Record<string, unknown> & { kind: OrgKind; name: string }, verifierId: string | null) {
+		const { id } = await createOrganization(db, input, await actor(ownerId))
+		await db.updateTable('organization').set({ isDemo: 1 }).where('id', '=', id).execute()
+		if (verifierId) await reviewOrganization(db, id, { decision: 'verify', reason: '演示数据' }, seeder(verifierId))
+		return id
+	}
+
+	const provinceOfficial = await account('demo-province', '【演示】贵州省乡村振兴局 王处长', '省级官员 provincial official')
+	await org(provinceOfficial, { kind: 'government', name: '【演示】贵州省乡村振兴局', regionCode: DEMO.province, description: '演示用省级主管部门' }, provinceOfficial)
+	const countyOfficial = await account('demo-county', '【演示】紫云县农业农村局 李科长', '县级官员 county official')
+	await org(countyOfficial, { kind: 'government', name: '【演示】紫云县农业农村局（乡村振兴局）', regionCode: DEMO.county }, provinceOfficial)
+	const townshipOfficial = await account('demo-township', '【演示】猴场镇 张镇长', '乡镇官员 township official')
+	await org(townshipOfficial, { kind: 'government', name: '【演示】猴场镇人民政府', regionCode: DEMO.township }, countyOfficial)
+
+	const cadre = await account('demo-village', '【演示】猴场村 杨书记', '村干部 village cadre')
+	await org(cadre, { kind: 'village', name: '【演示】猴场村村民委员会', villageCode: DEMO.village, contactName: '杨书记' }, townshipOfficial)
+	const cadre2 = await account('demo-village2', '【演示】坪阳村 罗主任', '村干部 village cadre')
+	await org(cadre2, { kind: 'village', name: '【演示】坪阳村村民委员会', villageCode: DEMO.village2 }, townshipOfficial)
+	const pendingCadre = await account('demo-village3', '【演示】大田村 吴主任', '村干部（待审核） village cadre, pending')
+	await org(pendingCadre, { kind: 'village', name: '【演示】大田村村民委员会', villageCode: DEMO.pendingVillage }, null)
+
+	const central = await account('demo-central', '【演示】中央某部委 帮扶办 刘主任', '中央单位 central unit')
+	const centralOrg = await org(central, { kind: 'central_unit', name: '【演示】中央某部委', description: '演示用中央定点帮扶单位' }, provinceOfficial)
+	const eastWest = await account('demo-eastwest', '【演示】广东省协作办 陈主任', '东西部协作 East–West partner')
+	await org(eastWest, { kind: 'east_west_partner', name: '【演示】广东省东西部协作工作组', regionCode: DEMO.guangdong }, provinceOfficial)
+	const massOrg = await account('demo-massorg', '【演示】贵州省妇联 赵部长', '群团组织 mass organization')
+	await org(massOrg, { kind: 'mass_org', subtype: 'womens_federation', name: '【演示】贵州省妇女联合会', regionCode: DEMO.province }, provinceOfficial)
+	const enterprise = await account('demo-enterprise', '【演示】黔山农业 周经理', '企业 enterprise')
+	const enterpriseOrg = await org(
+		enterprise,
+		{ kind: 'enterprise', name: '【演示】黔山农业发展有限公司', uscc: uscc('91520425MA6DE4X01'), regionCode: DEMO.county },
+		countyOfficial,
+	)
+	const social = await account('demo-social', '【演示】乡村发展基金会 孙秘书长', '社会组织 social organization')
+	await org(social, { kind: 'social_org', name: '【演示】乡村发展公益基金会', regionCode: '110000000000' }, provinceOfficial)
+	await account('demo-pending', '【演示】待审核企业 钱经理', '企业（待审核） enterprise, pending').then((id) =>
+		org(id, { kind: 'enterprise', name: '【演示】紫云红薯加工合作社', uscc: uscc('93520425MA6DE4X02'), regionCode: DEMO.county }, null),
+	)
+
+	// A second member in the village org, to show roles.
+	const clerk = await account('demo-clerk', '【演示】猴场村 文书', '村文书 village clerk (member)')
+	const villageOrg = await db.selectFrom('organization').select('id').where('villageCode', '=', DEMO.village).executeTakeFirstOrThrow()
+	await addMember(db, villageOrg.id, { email: 'demo-clerk@demo.bangfu.cn', role: 'member' }, await actor(cadre))
+	void clerk
+
+	const province = await actor(provinceOfficial)
+	await createPairing(db, { kind: 'targeted', providerOrgId: centralOrg, recipientRegionCode: DEMO.county, startedYear: 2021, note: '演示：定点帮扶' }, province)
+	await createPairing(db, { kind: 'twinning', providerOrgId: enterpriseOrg, recipientRegionCode: DEMO.village, startedYear: 2022, note: '演示：万企兴万村结对' }, await actor(countyOfficial))
+	return accounts
+}
+
+export function printDemoAccounts(accounts: Array<{ username: string; role: string }>) {
+	console.log('\nDemo accounts (演示账号) — all share one password:')
+	console.log(`  password 密码: ${DEMO_PASSWORD}`)
+	for (const a of accounts) console.log(`  ${a.username.padEnd(16)} ${a.role}`)
+	console.log('Log in with the username or <username>@demo.bangfu.cn. Demo data only: never use these on a real deployment.\n')
+}
+
+export async function listDemoAccounts(db: Kysely<DB>) {
+	const rows = await db.selectFrom('account').select(['username', 'displayName']).where('email', 'like', '%@demo.bangfu.cn').orderBy('createdAt').execute()
+	return rows.map((r) => ({ username: r.username, role: r.displayName }))
+}

@@ -1,0 +1,52 @@
+// Production server for the built app (`npm start`). Plain JS so it runs without a build step.
+// Honours PORT and HOST; shuts down cleanly on SIGTERM/SIGINT (closes the database pool, which
+// remix-serve would leave open and hang on).
+import { randomUUID } from 'node:crypto'
+import path from 'node:path'
+import { createRequestHandler } from '@remix-run/express'
+import compression from 'compression'
+import express from 'express'
+
+process.env.NODE_ENV ??= 'production'
+const buildPath = path.resolve('build/server/index.js')
+const build = await import(buildPath)
+
+const app = express()
+app.disable('x-powered-by')
+app.use(compression())
+app.use('/assets', express.static('build/client/assets', { immutable: true, maxAge: '1y' }))
+app.use(express.static('build/client', { maxAge: '1h' }))
+app.use((req, res, next) => {
+	// The app reads the peer address from this header (auth.server.ts clientIp); never trust one sent by the client.
+	req.headers['x-bangfu-remote-addr'] = req.socket.remoteAddress ?? 'unknown'
+	const requestId = randomUUID()
+	req.headers['x-request-id'] = requestId
+	res.setHeader('X-Request-Id', requestId)
+	next()
+})
+app.all('*', createRequestHandler({ build }))
+
+const port = Number(process.env.PORT ?? 3000)
+const host = process.env.HOST ?? '0.0.0.0'
+const server = app.listen(port, host, () => {
+	console.log(`Bangfu listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`)
+})
+
+let closing = false
+async function shutdown(signal) {
+	if (closing) return
+	closing = true
+	console.log(`${signal}: shutting down`)
+	const timer = setTimeout(() => process.exit(1), 10_000)
+	timer.unref()
+	server.close(async () => {
+		try {
+			await build.entry.module.shutdown?.()
+		} finally {
+			process.exit(0)
+		}
+	})
+	server.closeAllConnections?.()
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'))
+process.on('SIGINT', () => shutdown('SIGINT'))
