@@ -69,7 +69,7 @@ function Header() {
 						) : null}
 						{hasVillage ? (
 							<li>
-								<NavLink to="/my/village">{t('nav.my_village')}</NavLink>
+								<NavLink to={`/orgs/${nav?.orgs.find((o) => o.kind === "village" && o.status === "verified")?.id}`}>{t("nav.my_village")}</NavLink>
 							</li>
 						) : null}
 						{nav ? (

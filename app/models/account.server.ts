@@ -172,3 +172,11 @@ export async function listSessions(db: Kysely<DB>, accountId: string) {
 		.orderBy('createdAt', 'desc')
 		.execute()
 }
+
+/** Grants national-admin rights; only the create-admin command calls this (no actor to check). */
+export async function unsafeMakeNationalAdmin(db: Kysely<DB>, accountId: string, now = Date.now()) {
+	await db.transaction().execute(async (trx) => {
+		await trx.updateTable('account').set({ isNationalAdmin: 1, updatedAt: now }).where('id', '=', accountId).execute()
+		await recordEvent(trx, { entityType: 'account', entityId: accountId, action: 'make_national_admin', toState: 'national_admin', note: 'npm run create-admin' }, now)
+	})
+}

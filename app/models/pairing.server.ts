@@ -244,3 +244,23 @@ export async function unsafeSeedEastWest(db: Kysely<DB>, now = Date.now()) {
 	if (missing.length) throw new Error(`East–West seed: regions not found: ${missing.join(', ')}`)
 	return { created }
 }
+
+/**
+ * Verified orgs that may provide a 定点帮扶 or 结对帮扶 pairing, for the "record a pairing" form's
+ * select (central units first, then enterprises and social orgs, by name). Capped: the form
+ * also takes an org id typed in.
+ */
+export async function listPairingProviderOrgs(db: Kysely<DB>, options: { limit?: number } = {}) {
+	const kinds = [...new Set(Object.values(PROVIDER_KIND).flat())] as Array<'central_unit' | 'enterprise' | 'social_org'>
+	return db
+		.selectFrom('organization')
+		.select(['id', 'name', 'kind'])
+		.where('status', '=', 'verified')
+		.where('kind', 'in', kinds)
+		// Alphabetical kind codes happen to give the wanted order: central_unit, enterprise, social_org.
+		.orderBy('kind')
+		.orderBy('name')
+		.orderBy('id')
+		.limit(options.limit ?? 300)
+		.execute()
+}
