@@ -22,13 +22,16 @@ async function freePort(): Promise<number> {
 
 export type Server = { url: string; stop: () => Promise<void>; databaseUrl: string }
 
-/** Sets up a fresh demo database and serves the existing build (run `npm run build` first). */
-export async function startServer(): Promise<Server> {
+/**
+ * Sets up a fresh demo database and serves the existing build (run `npm run build` first).
+ * Without `databaseUrl`, a new SQLite file under artifacts/e2e.
+ */
+export async function startServer(options: { databaseUrl?: string } = {}): Promise<Server> {
 	if (!fs.existsSync('build/server/index.js')) throw new Error('no build: run npm run build first')
 	fs.mkdirSync(ARTIFACTS, { recursive: true })
 	const dbFile = path.join(ARTIFACTS, 'e2e.db')
-	for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) fs.rmSync(f, { force: true })
-	const databaseUrl = `file:${dbFile}`
+	if (!options.databaseUrl) for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) fs.rmSync(f, { force: true })
+	const databaseUrl = options.databaseUrl ?? `file:${dbFile}`
 	const env = { ...process.env, DATABASE_URL: databaseUrl, IMPORT_VILLAGE_PROVINCES: '52' }
 	execFileSync('npx', ['tsx', 'scripts/setup.ts', '--demo'], { env, stdio: ['ignore', 'ignore', 'inherit'] })
 	const port = await freePort()

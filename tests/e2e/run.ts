@@ -32,6 +32,24 @@ try {
 	await browser.close()
 	await server.stop()
 }
+
+// remix-serve hangs on SIGTERM with an open mysql2 pool; ours must exit. Checked on MySQL too.
+if (process.env.TEST_MYSQL_URL && !filter) {
+	const url = new URL(process.env.TEST_MYSQL_URL)
+	url.pathname = '/bangfu_e2e_shutdown'
+	const started = Date.now()
+	try {
+		const mysqlServer = await startServer({ databaseUrl: url.toString() })
+		const res = await fetch(`${mysqlServer.url}/regions`)
+		if (!res.ok) throw new Error(`GET /regions on MySQL: ${res.status}`)
+		await mysqlServer.stop()
+		passed++
+		console.log(`✓ server on MySQL serves and exits on SIGTERM (${((Date.now() - started) / 1000).toFixed(1)} s)`)
+	} catch (error) {
+		failed++
+		console.log(`✗ server on MySQL serves and exits on SIGTERM\n  ${(error as Error).stack ?? error}`)
+	}
+}
 console.log(`screenshots: ${path.relative(process.cwd(), ARTIFACTS)}/`)
 console.log(`e2e: ${passed} passed, ${failed} failed`)
 process.exit(failed ? 1 : 0)

@@ -8,6 +8,13 @@ const VILLAGE = '520425102201' // 猴场村, 紫云县 (a national key county)
 export const name = 'smoke: official opens a village page'
 
 export async function run(browser: Browser, baseURL: string) {
+	const res = await fetch(baseURL)
+	const csp = res.headers.get('content-security-policy') ?? ''
+	expect(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/.test(csp), `CSP with a script nonce (got "${csp}")`)
+	expect(csp.includes("frame-ancestors 'none'"), 'CSP forbids framing')
+	expect(res.headers.get('x-content-type-options') === 'nosniff', 'nosniff header')
+	expect(!!res.headers.get('referrer-policy'), 'Referrer-Policy header')
+
 	for (const viewport of ['desktop', 'phone'] as const) {
 		const { page, context, check } = await newPage(browser, viewport, baseURL)
 		await page.goto('/')
