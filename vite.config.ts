@@ -10,6 +10,8 @@ declare module '@remix-run/node' {
 export default defineConfig({
 	server: { port: 3000 },
 	build: { target: 'es2022' },
+	// Server-only native packages: keep Vite's dependency scan from bundling them for the browser.
+	optimizeDeps: { exclude: ['@node-rs/argon2', 'better-sqlite3', 'mysql2'] },
 	ssr: {
 		// Native and server-only packages stay external to the server bundle.
 		external: ['better-sqlite3', 'mysql2', '@node-rs/argon2'],

@@ -72,4 +72,19 @@ describeDb('pairings', (ctx) => {
 		const row = await ctx.db.selectFrom('pairing').select('status').where('id', '=', mine.id).executeTakeFirstOrThrow()
 		expect(row.status).toBe('active')
 	})
+
+	it('lists a pairing once when its region code repeats one level down (东莞 has no counties)', async () => {
+		await ctx.db
+			.insertInto('region')
+			.values([
+				{ code: '440000000000', name: '广东省', level: 1, parentCode: null, isKeyCounty: 0 },
+				{ code: '441900000000', name: '东莞市', level: 2, parentCode: '440000000000', isKeyCounty: 0 },
+				{ code: '441900000000', name: '东莞市', level: 3, parentCode: '441900000000', isKeyCounty: 0 },
+			])
+			.execute()
+		const admin = await actorFor(ctx.db, (await makeAccount(ctx.db, { isNationalAdmin: true })).id)
+		await createPairing(ctx.db, { kind: 'east_west', providerRegionCode: '330100000000', recipientRegionCode: '441900000000', startedYear: 2021 }, admin)
+		const rows = await listPairingsForRegion(ctx.db, '441900000000')
+		expect(rows.map((r) => [r.providerRegionName, r.recipientRegionName, r.recipientLevel])).toEqual([['杭州市', '东莞市', 2]])
+	})
 })

@@ -7,6 +7,7 @@ import { recordEvent } from './event.server.ts'
 import { CreatePairingSchema, type CreatePairingInput } from './pairing.schema.ts'
 import { type Actor, governs, inJurisdiction } from './policy.server.ts'
 import { ancestorCodes, isRegionCode, regionPrefix } from './region-code.ts'
+import { isNamedRow } from './region.server.ts'
 
 const PROVIDER_KIND: Partial<Record<PairingKind, string[]>> = {
 	targeted: ['central_unit'],
@@ -124,8 +125,8 @@ function pairingQuery(db: Kysely<DB>) {
 	return db
 		.selectFrom('pairing')
 		.leftJoin('organization as provider', 'provider.id', 'pairing.providerOrgId')
-		.leftJoin('region as providerRegion', 'providerRegion.code', 'pairing.providerRegionCode')
-		.innerJoin('region as recipient', 'recipient.code', 'pairing.recipientRegionCode')
+		.leftJoin('region as providerRegion', (join) => join.onRef('providerRegion.code', '=', 'pairing.providerRegionCode').on(isNamedRow('providerRegion')))
+		.innerJoin('region as recipient', (join) => join.onRef('recipient.code', '=', 'pairing.recipientRegionCode').on(isNamedRow('recipient')))
 		.select([
 			'pairing.id',
 			'pairing.kind',

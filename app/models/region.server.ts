@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely'
 import type { DB, Region } from '#db/schema.ts'
 import { AppError } from '#app/utils/errors.ts'
 import { recordEvent } from './event.server.ts'
@@ -9,6 +9,14 @@ import { ancestorCodes, isRegionCode, regionPrefix } from './region-code.ts'
 // reappears one level down with the same code (东莞市 as its own county; 金门县's placeholder
 // township and village). A code therefore names its highest row; the repeats are kept so every
 // village has five levels above and including it, and are hidden when browsing.
+
+/**
+ * Join condition for "the region this code names": the row that is not a same-code repeat of its
+ * parent. Use it whenever a query joins `region` on a code, or a repeated code doubles the rows.
+ */
+export function isNamedRow(alias: string): RawBuilder<SqlBool> {
+	return sql<SqlBool>`(${sql.ref(`${alias}.parentCode`)} is null or ${sql.ref(`${alias}.parentCode`)} <> ${sql.ref(`${alias}.code`)})`
+}
 
 /** The region a code names: its highest row. */
 export async function getRegion(db: Kysely<DB>, code: string): Promise<Region | undefined> {

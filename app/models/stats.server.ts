@@ -98,6 +98,7 @@ export type HomeOrg = {
 	kind: OrgKind
 	status: OrgStatus
 	role: string
+	regionCode: string | null
 	/** For a pending org: the region whose officials review it (null: a national admin). */
 	reviewer?: { code: string | null; name: string | null }
 }
@@ -112,7 +113,7 @@ export async function getRolePanel(db: Kysely<DB>, actor: Actor) {
 	const official = isOfficial(actor)
 	const [names, reviewCount] = await Promise.all([fullNames(db, [...new Set([...reviewerCodes, ...jurisdictions])]), official ? countReviewQueue(db, actor) : 0])
 	const orgs: HomeOrg[] = actor.memberships.map((m) => {
-		const org: HomeOrg = { id: m.orgId, name: m.orgName, kind: m.kind, status: m.status, role: m.role }
+		const org: HomeOrg = { id: m.orgId, name: m.orgName, kind: m.kind, status: m.status, role: m.role, regionCode: m.regionCode }
 		if (m.status === 'pending') {
 			const code = reviewerRegionCode(m)
 			org.reviewer = { code, name: code ? (names.get(code) ?? code) : null }

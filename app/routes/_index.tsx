@@ -3,13 +3,17 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { countRegionsByLevel } from '#app/models/region.server.ts'
 import { LEVELS } from '#app/models/region-code.ts'
-import { ORG_KINDS, PAIRING_KIND_LIST, countActivePairingsByKind, countKeyCounties, countVerifiedOrgsByKind, getRolePanel } from '#app/models/stats.server.ts'
+import { PAIRING_KINDS } from '#app/models/pairing.schema.ts'
+import { countActivePairingsByKind, countKeyCounties, countVerifiedOrgsByKind, getRolePanel } from '#app/models/stats.server.ts'
 import { getRequestContext } from '#app/utils/auth.server.ts'
 
 export const meta: MetaFunction = () => [
 	{ title: '帮扶 Bangfu · 乡村振兴帮扶平台' },
 	{ name: 'description', content: '乡村振兴帮扶供需对接平台：村庄提出需求，帮扶力量认领对接，主管部门审核监督。' },
 ]
+
+// Two figures side by side even on a 360 px phone.
+const FIGURE_GRID = { gridTemplateColumns: 'repeat(auto-fill, minmax(130px, 1fr))' }
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const { db, actor } = await getRequestContext(request)
@@ -31,7 +35,7 @@ export default function HomePage() {
 		<>
 			{panel ? (
 				<section className="card" aria-labelledby="role-panel">
-					<h1 id="role-panel">{t('home.welcome', { name: displayName })}</h1>
+					<h1 id="role-panel" style={{ marginTop: 0 }}>{t('home.welcome', { name: displayName })}</h1>
 					{panel.isNationalAdmin ? <p className="notice">{t('home.national_admin_note')}</p> : null}
 					{panel.isOfficial && !panel.isNationalAdmin ? (
 						<p>
@@ -67,6 +71,12 @@ export default function HomePage() {
 								<li key={o.id}>
 									<Link to={`/orgs/${o.id}`}>{o.name}</Link> · {t(`vocab.org_kind.${o.kind}`)}{' '}
 									<span className={`tag ${o.status}`}>{t(`vocab.org_status.${o.status}`)}</span>
+									{o.kind === 'village' && o.regionCode ? (
+										<>
+											{' · '}
+											<Link to={`/regions/${o.regionCode}`}>{t('home.village_page')}</Link>
+										</>
+									) : null}
 									{o.reviewer ? (
 										<div className="muted">
 											{o.reviewer.code ? (
@@ -90,7 +100,7 @@ export default function HomePage() {
 			) : null}
 
 			<section className="card">
-				{panel ? <h2>{t('home.about_title')}</h2> : <h1>{t('home.about_title')}</h1>}
+				{panel ? <h2 style={{ marginTop: 0 }}>{t('home.about_title')}</h2> : <h1>{t('home.about_title')}</h1>}
 				<p>{t('home.about')}</p>
 				{panel ? null : (
 					<p className="row" style={{ alignItems: 'center' }}>
@@ -105,9 +115,9 @@ export default function HomePage() {
 			</section>
 
 			<section className="card" aria-labelledby="figures">
-				<h2 id="figures">{t('home.figures')}</h2>
+				<h2 id="figures" style={{ marginTop: 0 }}>{t('home.figures')}</h2>
 				<h3>{t('home.regions_by_level')}</h3>
-				<div className="grid">
+				<div className="grid" style={FIGURE_GRID}>
 					{LEVELS.map((level) => (
 						<div key={level}>
 							<div className="stat">{n(regions[level] ?? 0)}</div>
@@ -122,10 +132,11 @@ export default function HomePage() {
 					</div>
 				</div>
 				<h3>{t('home.orgs_by_kind')}</h3>
-				<div className="grid">
-					{ORG_KINDS.map((kind) => (
+				<div className="grid" style={FIGURE_GRID}>
+					{/* The model returns every kind, in display order. */}
+					{Object.entries(orgs).map(([kind, count]) => (
 						<div key={kind}>
-							<div className="stat">{n(orgs[kind])}</div>
+							<div className="stat">{n(count)}</div>
 							<div className="muted">
 								<Link to={`/orgs?kind=${kind}`}>{t(`vocab.org_kind.${kind}`)}</Link>
 							</div>
@@ -133,8 +144,8 @@ export default function HomePage() {
 					))}
 				</div>
 				<h3>{t('home.pairings_by_kind')}</h3>
-				<div className="grid">
-					{PAIRING_KIND_LIST.map((kind) => (
+				<div className="grid" style={FIGURE_GRID}>
+					{PAIRING_KINDS.map((kind) => (
 						<div key={kind}>
 							<div className="stat">{n(pairings[kind])}</div>
 							<div className="muted">
@@ -146,7 +157,7 @@ export default function HomePage() {
 			</section>
 
 			<section className="card" aria-labelledby="explore">
-				<h2 id="explore">{t('home.explore')}</h2>
+				<h2 id="explore" style={{ marginTop: 0 }}>{t('home.explore')}</h2>
 				<ul className="plain">
 					<li>
 						<Link to="/regions">{t('home.link_regions')}</Link>

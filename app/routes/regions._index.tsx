@@ -92,7 +92,7 @@ export default function RegionsIndex() {
 					data.results.length ? (
 						<>
 							<p className="muted" role="status">
-								{data.truncated ? t('regions.results_truncated', { count: n(data.results.length) }) : t('regions.results_count', { count: n(data.results.length) })}
+								{data.truncated ? t('regions.results_truncated', { n: n(data.results.length) }) : t('regions.results_count', { n: n(data.results.length) })}
 							</p>
 							<div className="table-wrap">
 								<table>
@@ -136,7 +136,7 @@ export default function RegionsIndex() {
 
 			<section className="card" aria-labelledby="provinces">
 				<h2 id="provinces" style={{ marginTop: 0 }}>
-					{t('regions.provinces', { count: n(data.provinces.length) })}
+					{t('regions.provinces', { n: n(data.provinces.length) })}
 				</h2>
 				<ul className="grid plain" style={{ gridTemplateColumns: 'repeat(auto-fill, minmax(140px, 1fr))' }}>
 					{data.provinces.map((p) => (
