@@ -116,6 +116,141 @@ export interface EventTable {
 	createdAt: Millis
 }
 
+export type NeedCategory =
+	| 'industry'
+	| 'talent'
+	| 'culture'
+	| 'ecology'
+	| 'organization'
+	| 'infrastructure'
+	| 'education'
+	| 'health'
+	| 'employment'
+	| 'consumption'
+	| 'social_protection'
+export type Measure = 'amount' | 'quantity'
+export type Urgency = 'low' | 'normal' | 'high' | 'critical'
+export type NeedStatus = 'draft' | 'submitted' | 'returned' | 'rejected' | 'published' | 'closed' | 'cancelled' | 'expired' | 'duplicate'
+export type OfferStatus = 'draft' | 'active' | 'paused' | 'withdrawn' | 'expired'
+export type OfferCoverage = 'nationwide' | 'regions' | 'pairings'
+export type ProjectType = 'industry' | 'public_welfare'
+export type ProjectStatus = 'planned' | 'running' | 'completed'
+
+export interface NeedTable {
+	id: string
+	villageOrgId: string
+	villageCode: string
+	title: string
+	description: string
+	category: NeedCategory
+	measure: Measure
+	unit: string | null
+	/** fen when measure = 'amount', whole units of `unit` when 'quantity' */
+	target: number
+	beneficiaries: Generated<number>
+	urgency: Urgency
+	neededBy: Millis
+	status: NeedStatus
+	statusNote: string | null
+	duplicateOf: string | null
+	reviewedBy: string | null
+	reviewedAt: Millis | null
+	submittedAt: Millis | null
+	publishedAt: Millis | null
+	closedAt: Millis | null
+	createdBy: string
+	createdAt: Millis
+	updatedAt: Millis
+}
+
+export interface OfferTable {
+	id: string
+	providerOrgId: string
+	title: string
+	description: string
+	measure: Measure
+	unit: string | null
+	/** null = unlimited */
+	capacity: number | null
+	coverage: OfferCoverage
+	validFrom: Millis
+	validUntil: Millis
+	status: OfferStatus
+	statusNote: string | null
+	publishedAt: Millis | null
+	createdBy: string
+	createdAt: Millis
+	updatedAt: Millis
+}
+
+export interface OfferCategoryTable {
+	offerId: string
+	category: NeedCategory
+}
+
+export interface OfferRegionTable {
+	offerId: string
+	regionCode: string
+}
+
+export interface ProjectTable {
+	id: string
+	enterpriseOrgId: string
+	title: string
+	description: string
+	type: ProjectType
+	/** fen */
+	plannedInvestment: number
+	permanentJobs: Generated<number>
+	temporaryJobs: Generated<number>
+	peopleTrained: Generated<number>
+	startsOn: Millis
+	endsOn: Millis
+	status: ProjectStatus
+	createdBy: string
+	createdAt: Millis
+	updatedAt: Millis
+}
+
+export interface ProjectVillageTable {
+	projectId: string
+	villageCode: string
+}
+
+export interface ProjectUpdateTable {
+	id: string
+	projectId: string
+	body: string
+	happenedOn: Millis
+	createdBy: string
+	createdAt: Millis
+}
+
+export interface UploadTable {
+	id: string
+	ownerType: string
+	ownerId: string
+	kind: 'photo' | 'document'
+	contentType: string
+	byteSize: number
+	originalName: string
+	storageKey: string
+	createdBy: string
+	createdAt: Millis
+}
+
+export type SearchEntityType = 'need' | 'offer' | 'project'
+
+export interface SearchOutboxTable {
+	id: string
+	entityType: SearchEntityType
+	entityId: string
+	attempts: Generated<number>
+	nextAttemptAt: Millis
+	lastError: string | null
+	createdAt: Millis
+}
+
 export interface DB {
 	region: RegionTable
 	account: AccountTable
@@ -125,6 +260,15 @@ export interface DB {
 	membership: MembershipTable
 	pairing: PairingTable
 	event: EventTable
+	need: NeedTable
+	offer: OfferTable
+	offerCategory: OfferCategoryTable
+	offerRegion: OfferRegionTable
+	project: ProjectTable
+	projectVillage: ProjectVillageTable
+	projectUpdate: ProjectUpdateTable
+	upload: UploadTable
+	searchOutbox: SearchOutboxTable
 }
 
 export type Region = Selectable<RegionTable>
@@ -136,3 +280,7 @@ export type OrganizationUpdate = Updateable<OrganizationTable>
 export type Membership = Selectable<MembershipTable>
 export type Pairing = Selectable<PairingTable>
 export type Event = Selectable<EventTable>
+export type Need = Selectable<NeedTable>
+export type Offer = Selectable<OfferTable>
+export type Project = Selectable<ProjectTable>
+export type Upload = Selectable<UploadTable>

@@ -2,9 +2,11 @@
 // from scripts, tests and the built server alike.
 import type { Migration, MigrationProvider } from 'kysely'
 import * as m202611230900 from './202611230900_create_foundation.ts'
+import * as m202611231000 from './202611231000_create_marketplace.ts'
 
 export const migrations: Record<string, Migration> = {
 	'202611230900_create_foundation': m202611230900,
+	'202611231000_create_marketplace': m202611231000,
 }
 
 export const migrationProvider: MigrationProvider = {

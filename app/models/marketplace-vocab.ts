@@ -1,0 +1,25 @@
+// The marketplace's closed vocabularies (DOMAIN.md). Labels live in app/locales/*/common.json
+// under vocab.*; these lists are the only place the codes are enumerated.
+export const NEED_CATEGORIES = [
+	'industry',
+	'talent',
+	'culture',
+	'ecology',
+	'organization',
+	'infrastructure',
+	'education',
+	'health',
+	'employment',
+	'consumption',
+	'social_protection',
+] as const
+export const MEASURES = ['amount', 'quantity'] as const
+export const URGENCIES = ['low', 'normal', 'high', 'critical'] as const
+export const NEED_STATUSES = ['draft', 'submitted', 'returned', 'rejected', 'published', 'closed', 'cancelled', 'expired', 'duplicate'] as const
+export const OFFER_STATUSES = ['draft', 'active', 'paused', 'withdrawn', 'expired'] as const
+export const OFFER_COVERAGES = ['nationwide', 'regions', 'pairings'] as const
+export const PROJECT_TYPES = ['industry', 'public_welfare'] as const
+export const PROJECT_STATUSES = ['planned', 'running', 'completed'] as const
+
+/** Largest amount or quantity accepted anywhere: 10^12 fen (100 亿元). */
+export const MAX_TARGET = 1_000_000_000_000
