@@ -24,7 +24,7 @@ describe('locales', () => {
 				const p = join(dir, name)
 				if (statSync(p).isDirectory()) walk(p)
 				else if (/\.(ts|tsx)$/.test(name) && !name.endsWith('.test.ts')) {
-					for (const m of readFileSync(p, 'utf8').matchAll(/'((?:errors|validation)\.[a-z_]+)(?:\||')/g)) used.add(m[1])
+					for (const m of readFileSync(p, 'utf8').matchAll(/'((?:errors|validation|[a-z_]+_errors)\.[a-z_]+)(?:\||')/g)) used.add(m[1])
 				}
 			}
 		}
