@@ -14,6 +14,7 @@ import {
 } from './organization.schema.ts'
 import { type Actor, inJurisdiction, jurisdictionsOf, roleAtLeast } from './policy.server.ts'
 import { covers, levelOfCode, regionPrefix } from './region-code.ts'
+import { isNamedRow } from './region.server.ts'
 
 function isDuplicateKey(error: unknown): boolean {
 	const e = error as { code?: string; message?: string }
@@ -164,7 +165,7 @@ const PUBLIC_COLUMNS = [
 export async function getOrganization(db: Kysely<DB>, id: string, viewer: Actor | null) {
 	const org = await db
 		.selectFrom('organization')
-		.leftJoin('region', 'region.code', 'organization.regionCode')
+		.leftJoin('region', (join) => join.onRef('region.code', '=', 'organization.regionCode').on(isNamedRow('region')))
 		.select([...PUBLIC_COLUMNS, 'region.name as regionName', 'region.level as regionLevel'])
 		.where('organization.id', '=', id)
 		.where((eb) => {
@@ -208,7 +209,7 @@ export async function listOrganizations(db: Kysely<DB>, filters: OrgListFilters 
 	if (filters.q) q = q.where('organization.name', 'like', `%${filters.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`)
 	const [rows, total] = await Promise.all([
 		q
-			.leftJoin('region', 'region.code', 'organization.regionCode')
+			.leftJoin('region', (join) => join.onRef('region.code', '=', 'organization.regionCode').on(isNamedRow('region')))
 			.select([...PUBLIC_COLUMNS, 'region.name as regionName'])
 			.orderBy('organization.name')
 			.orderBy('organization.id')
@@ -224,7 +225,7 @@ export async function listOrganizations(db: Kysely<DB>, filters: OrgListFilters 
 export async function listReviewQueue(db: Kysely<DB>, actor: Actor, options: { status?: OrgStatus } = {}) {
 	return db
 		.selectFrom('organization')
-		.leftJoin('region', 'region.code', 'organization.regionCode')
+		.leftJoin('region', (join) => join.onRef('region.code', '=', 'organization.regionCode').on(isNamedRow('region')))
 		.select([...PUBLIC_COLUMNS, 'region.name as regionName'])
 		.where('organization.status', '=', options.status ?? 'pending')
 		.where(reviewScope(actor))
