@@ -22,7 +22,13 @@ import { getRequestContext } from './utils/auth.server.ts'
 import { tm } from './utils/i18n-message.ts'
 import { useNonce } from './utils/nonce.ts'
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: appCss }]
+// An inline icon: no extra request, and no public/ folder to keep.
+const FAVICON = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" fill="#b71c1c"/><text x="32" y="46" font-size="40" text-anchor="middle" fill="#fff" font-family="sans-serif">帮</text></svg>')}`
+
+export const links: LinksFunction = () => [
+	{ rel: 'stylesheet', href: appCss },
+	{ rel: 'icon', href: FAVICON },
+]
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const locale = await i18next.getLocale(request)
@@ -105,7 +111,7 @@ function LanguageSwitch({ redirectTo }: { redirectTo: string }) {
 		<Form method="post" action="/lang">
 			<input type="hidden" name="lng" value={other} />
 			<input type="hidden" name="redirectTo" value={redirectTo} />
-			<button type="submit" className="link" lang={other} aria-label={t('nav.switch_language')}>
+			<button type="submit" className="link" lang={other} title={t("nav.switch_language")}>
 				{other === 'en' ? 'English' : '中文'}
 			</button>
 		</Form>

@@ -86,6 +86,9 @@ export async function newPage(browser: Browser, viewport: keyof typeof VIEWPORTS
 		if (m.type() === 'error') problems.push(`console: ${m.text()}`)
 	})
 	page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
+	page.on('response', (r) => {
+		if (r.status() >= 400 && r.request().resourceType() !== 'document') problems.push(`HTTP ${r.status()}: ${r.url()}`)
+	})
 	return {
 		page,
 		context,
