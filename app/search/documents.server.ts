@@ -1,0 +1,264 @@
+// Builds search documents from database rows. This file decides what is public: a record that is
+// not returned here is removed from the index by the drain.
+import type { Kysely } from 'kysely'
+import type { DB } from '#db/schema.ts'
+import { PROJECT_STATUSES } from '#app/models/marketplace-vocab.ts'
+import { listPairingsForOrg } from '#app/models/pairing.server.ts'
+import { codeAtLevel, levelOfCode } from '#app/models/region-code.ts'
+import { fullNames } from '#app/models/region.server.ts'
+import { type SearchDocument, type SearchType, regionPrefixesOf } from './port.ts'
+
+/**
+ * Statuses that are indexed. Closed and expired needs stay searchable so lists can show them on
+ * request (filter by status); drafts, submissions under review, returned, rejected, cancelled and
+ * duplicate needs are never public. Offers: everything but draft and withdrawn ('exhausted' is
+ * listed in case it becomes a stored status; today offer.server.ts derives it for display). Projects are public in every status.
+ */
+export const PUBLIC_STATUSES: Record<SearchType, readonly string[]> = {
+	need: ['published', 'closed', 'expired'],
+	offer: ['active', 'paused', 'expired', 'exhausted'],
+	project: PROJECT_STATUSES,
+}
+
+const IN_LIST_CHUNK = 500
+
+function chunks<T>(items: T[], size = IN_LIST_CHUNK): T[][] {
+	const out: T[][] = []
+	for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+	return out
+}
+
+/** The county codes (level-3 rows) flagged as national key counties among the counties of `codes`. */
+async function keyCounties(db: Kysely<DB>, codes: string[]): Promise<Set<string>> {
+	const counties = [...new Set(codes.filter((c) => (levelOfCode(c) ?? 0) >= 3).map((c) => codeAtLevel(c, 3)))]
+	const out = new Set<string>()
+	for (const part of chunks(counties)) {
+		// NOTE: level = 3 picks the county row; a city without counties (东莞市) repeats its code there.
+		const rows = await db.selectFrom('region').select('code').where('level', '=', 3).where('code', 'in', part).where('isKeyCounty', '=', 1).execute()
+		for (const r of rows) out.add(r.code)
+	}
+	return out
+}
+
+function inKeyCounty(codes: string[], keys: Set<string>): boolean {
+	return codes.some((c) => (levelOfCode(c) ?? 0) >= 3 && keys.has(codeAtLevel(c, 3)))
+}
+
+/** Place names and the organization's name go into the body, so "昭觉 蔬菜" finds what it says. */
+function bodyOf(description: string, orgName: string, codes: string[], names: Map<string, string>): string {
+	return [description, orgName, ...codes.map((c) => names.get(c)).filter((n): n is string => !!n)].join('\n')
+}
+
+function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
+	const out = new Map<string, T[]>()
+	for (const r of rows) {
+		const k = key(r)
+		const list = out.get(k)
+		if (list) list.push(r)
+		else out.set(k, [r])
+	}
+	return out
+}
+
+/**
+ * The search documents of the given records that are public; ids that are missing or not public
+ * are left out (the caller removes them from the index).
+ */
+export async function loadSearchDocuments(db: Kysely<DB>, type: SearchType, ids: string[]): Promise<SearchDocument[]> {
+	const unique = [...new Set(ids)]
+	const out: SearchDocument[] = []
+	for (const part of chunks(unique)) {
+		if (type === 'need') out.push(...(await loadNeeds(db, part)))
+		else if (type === 'offer') out.push(...(await loadOffers(db, part)))
+		else out.push(...(await loadProjects(db, part)))
+	}
+	return out
+}
+
+async function loadNeeds(db: Kysely<DB>, ids: string[]): Promise<SearchDocument[]> {
+	const rows = await db
+		.selectFrom('need')
+		.innerJoin('organization as org', 'org.id', 'need.villageOrgId')
+		.select([
+			'need.id',
+			'need.title',
+			'need.description',
+			'need.category',
+			'need.villageCode',
+			'need.status',
+			'need.urgency',
+			'need.target',
+			'need.neededBy',
+			'need.publishedAt',
+			'need.createdAt',
+			'need.villageOrgId',
+			'org.kind as orgKind',
+			'org.name as orgName',
+		])
+		.where('need.id', 'in', ids)
+		.where('need.status', 'in', PUBLIC_STATUSES.need as DB['need']['status'][])
+		.execute()
+	if (!rows.length) return []
+	const codes = rows.map((r) => r.villageCode)
+	const [keys, names] = await Promise.all([keyCounties(db, codes), fullNames(db, codes)])
+	return rows.map((r) => ({
+		id: r.id,
+		type: 'need',
+		title: r.title,
+		body: bodyOf(r.description, r.orgName, [r.villageCode], names),
+		categories: [r.category],
+		regionCodes: [r.villageCode],
+		regionPrefixes: regionPrefixesOf([r.villageCode]),
+		status: r.status,
+		urgency: r.urgency,
+		orgId: r.villageOrgId,
+		orgKind: r.orgKind,
+		isKeyCounty: inKeyCounty([r.villageCode], keys),
+		createdAt: Number(r.publishedAt ?? r.createdAt),
+		neededBy: Number(r.neededBy),
+		// NOTE: the whole target until commitments exist; then target minus accepted-or-later
+		// commitments, and every commitment change must enqueue its need.
+		remaining: Number(r.target),
+	}))
+}
+
+async function loadOffers(db: Kysely<DB>, ids: string[]): Promise<SearchDocument[]> {
+	const rows = await db
+		.selectFrom('offer')
+		.innerJoin('organization as org', 'org.id', 'offer.providerOrgId')
+		.select([
+			'offer.id',
+			'offer.title',
+			'offer.description',
+			'offer.capacity',
+			'offer.coverage',
+			'offer.status',
+			'offer.publishedAt',
+			'offer.createdAt',
+			'offer.providerOrgId',
+			'org.kind as orgKind',
+			'org.name as orgName',
+		])
+		.where('offer.id', 'in', ids)
+		.where('offer.status', 'in', PUBLIC_STATUSES.offer as DB['offer']['status'][])
+		.execute()
+	if (!rows.length) return []
+	const offerIds = rows.map((r) => r.id)
+	const [categoryRows, regionRows] = await Promise.all([
+		db.selectFrom('offerCategory').select(['offerId', 'category']).where('offerId', 'in', offerIds).orderBy('category').execute(),
+		db.selectFrom('offerRegion').select(['offerId', 'regionCode']).where('offerId', 'in', offerIds).orderBy('regionCode').execute(),
+	])
+	const categories = groupBy(categoryRows, (r) => r.offerId)
+	const regions = groupBy(regionRows, (r) => r.offerId)
+
+	// NOTE: 'pairings' coverage is resolved now, so a pairing that starts or ends must enqueue the
+	// provider's offers of that coverage to keep their regions current.
+	const pairingRegions = new Map<string, string[]>()
+	for (const orgId of new Set(rows.filter((r) => r.coverage === 'pairings').map((r) => r.providerOrgId))) {
+		const pairings = await listPairingsForOrg(db, orgId)
+		pairingRegions.set(orgId, [...new Set(pairings.map((p) => p.recipientRegionCode))].sort())
+	}
+
+	const codesOf = new Map<string, string[]>()
+	for (const r of rows) {
+		const codes =
+			r.coverage === 'regions' ? (regions.get(r.id) ?? []).map((x) => x.regionCode) : r.coverage === 'pairings' ? (pairingRegions.get(r.providerOrgId) ?? []) : []
+		codesOf.set(r.id, codes)
+	}
+	const allCodes = [...new Set([...codesOf.values()].flat())]
+	const [keys, names] = await Promise.all([keyCounties(db, allCodes), fullNames(db, allCodes)])
+	return rows.map((r) => {
+		const codes = codesOf.get(r.id) ?? []
+		return {
+			id: r.id,
+			type: 'offer',
+			title: r.title,
+			body: bodyOf(r.description, r.orgName, codes, names),
+			categories: (categories.get(r.id) ?? []).map((c) => c.category),
+			// Empty for nationwide offers (and for a 'pairings' offer whose provider has none).
+			regionCodes: codes,
+			regionPrefixes: regionPrefixesOf(codes),
+			status: r.status,
+			orgId: r.providerOrgId,
+			orgKind: r.orgKind,
+			isKeyCounty: inKeyCounty(codes, keys),
+			createdAt: Number(r.publishedAt ?? r.createdAt),
+			// NOTE: the whole capacity until commitments exist; then capacity minus commitments.
+			remaining: r.capacity === null ? null : Number(r.capacity),
+		} satisfies SearchDocument
+	})
+}
+
+async function loadProjects(db: Kysely<DB>, ids: string[]): Promise<SearchDocument[]> {
+	const rows = await db
+		.selectFrom('project')
+		.innerJoin('organization as org', 'org.id', 'project.enterpriseOrgId')
+		.select([
+			'project.id',
+			'project.title',
+			'project.description',
+			'project.type',
+			'project.status',
+			'project.createdAt',
+			'project.enterpriseOrgId',
+			'org.kind as orgKind',
+			'org.name as orgName',
+		])
+		.where('project.id', 'in', ids)
+		.where('project.status', 'in', PUBLIC_STATUSES.project as DB['project']['status'][])
+		.execute()
+	if (!rows.length) return []
+	const villageRows = await db
+		.selectFrom('projectVillage')
+		.select(['projectId', 'villageCode'])
+		.where('projectId', 'in', rows.map((r) => r.id))
+		.orderBy('villageCode')
+		.execute()
+	const villages = groupBy(villageRows, (r) => r.projectId)
+	const allCodes = [...new Set(villageRows.map((r) => r.villageCode))]
+	const [keys, names] = await Promise.all([keyCounties(db, allCodes), fullNames(db, allCodes)])
+	return rows.map((r) => {
+		const codes = (villages.get(r.id) ?? []).map((v) => v.villageCode)
+		return {
+			id: r.id,
+			type: 'project',
+			title: r.title,
+			body: bodyOf(r.description, r.orgName, codes, names),
+			// The project type (industry / public_welfare) is the category facet of projects.
+			categories: [r.type],
+			regionCodes: codes,
+			regionPrefixes: regionPrefixesOf(codes),
+			status: r.status,
+			orgId: r.enterpriseOrgId,
+			orgKind: r.orgKind,
+			isKeyCounty: inKeyCounty(codes, keys),
+			createdAt: Number(r.createdAt),
+		} satisfies SearchDocument
+	})
+}
+
+/**
+ * Every public document of a type, in batches in id order (keyset pagination, so a table that
+ * changes meanwhile is neither skipped nor repeated). Used to rebuild and to fill the embedded index.
+ */
+export async function* iterateSearchDocuments(db: Kysely<DB>, type: SearchType, batch = 500): AsyncGenerator<SearchDocument[]> {
+	let after = ''
+	for (;;) {
+		const ids = (await publicIdsAfter(db, type, after, batch)).map((r) => r.id)
+		if (!ids.length) return
+		yield await loadSearchDocuments(db, type, ids)
+		if (ids.length < batch) return
+		after = ids[ids.length - 1]
+	}
+}
+
+function publicIdsAfter(db: Kysely<DB>, type: SearchType, after: string, limit: number) {
+	// The three tables share the shape this needs; spelled out per table to stay type-checked.
+	if (type === 'need') {
+		return db.selectFrom('need').select('id').where('status', 'in', PUBLIC_STATUSES.need as DB['need']['status'][]).where('id', '>', after).orderBy('id').limit(limit).execute()
+	}
+	if (type === 'offer') {
+		return db.selectFrom('offer').select('id').where('status', 'in', PUBLIC_STATUSES.offer as DB['offer']['status'][]).where('id', '>', after).orderBy('id').limit(limit).execute()
+	}
+	return db.selectFrom('project').select('id').where('status', 'in', PUBLIC_STATUSES.project as DB['project']['status'][]).where('id', '>', after).orderBy('id').limit(limit).execute()
+}
