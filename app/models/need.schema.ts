@@ -1,6 +1,8 @@
 // Forms for village needs. Pure: no db, runs on client and server. Text is kept as typed (trimmed
 // only): HTML in a title is stored as written and escaped when rendered, never stripped silently.
 import { z } from 'zod'
+import { chinaDayStart, formatChinaDate, parseChinaDate } from '#app/utils/china-date.ts'
+import { fenToYuan, yuanToFen } from '#app/utils/money.ts'
 import { ReasonSchema, optionalText, required } from '#app/utils/validation.ts'
 import { MAX_TARGET, NEED_CATEGORIES, URGENCIES } from './marketplace-vocab.ts'
 
@@ -9,44 +11,6 @@ export const MAX_BENEFICIARIES = 100_000_000
 export const NEED_TITLE_MAX = 200
 export const NEED_DESCRIPTION_MAX = 10_000
 export const NEED_UNIT_MAX = 16
-
-const DAY = 86_400_000
-/** China Standard Time has no daylight saving: UTC+8 all year. */
-const CHINA_OFFSET = 8 * 3_600_000
-
-/** Epoch ms of the start of the China calendar day that contains `now`. */
-export function chinaDayStart(now: number): number {
-	return Math.floor((now + CHINA_OFFSET) / DAY) * DAY - CHINA_OFFSET
-}
-
-/** 'YYYY-MM-DD' → epoch ms of that date's midnight in China; undefined for a malformed or impossible date. */
-export function chinaDateToMillis(date: string): number | undefined {
-	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)
-	if (!m) return undefined
-	const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
-	const utc = Date.UTC(y, mo - 1, d)
-	const check = new Date(utc)
-	if (y < 1970 || check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return undefined
-	return utc - CHINA_OFFSET
-}
-
-/** Epoch ms → the China calendar date 'YYYY-MM-DD' (for date inputs and display). */
-export function millisToChinaDate(ms: number): string {
-	return new Date(ms + CHINA_OFFSET).toISOString().slice(0, 10)
-}
-
-/** '1234.5' (yuan, at most two decimals) → 123450 fen; undefined when malformed. */
-export function yuanToFen(yuan: string): number | undefined {
-	const m = /^(\d{1,15})(?:\.(\d{1,2}))?$/.exec(yuan)
-	if (!m) return undefined
-	return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'))
-}
-
-/** 123450 fen → '1234.50' (for the edit form; display formatting belongs to the interface). */
-export function fenToYuan(fen: number): string {
-	const whole = Math.floor(fen / 100)
-	return `${whole}.${String(fen % 100).padStart(2, '0')}`
-}
 
 // Form values arrive as strings; API callers and tests may pass numbers.
 const numberText = z.union([z.string(), z.number()], { error: 'validation.required' }).transform((v) => String(v).trim())
@@ -91,7 +55,7 @@ function dateField(now: () => number, rule: 'not_past' | 'future') {
 	return z.string({ error: 'validation.required' }).transform((raw, ctx) => {
 		const v = raw.trim()
 		if (v === '') return issue(ctx, 'validation.required')
-		const ms = chinaDateToMillis(v)
+		const ms = parseChinaDate(v)
 		if (ms === undefined) return issue(ctx, 'validation.date_format')
 		const today = chinaDayStart(now())
 		if (rule === 'not_past' && ms < today) return issue(ctx, 'validation.date_in_past')
@@ -165,7 +129,7 @@ export function needFormValues(need: {
 		unit: need.unit ?? '',
 		beneficiaries: String(need.beneficiaries),
 		urgency: need.urgency,
-		neededBy: millisToChinaDate(need.neededBy),
+		neededBy: formatChinaDate(need.neededBy),
 	}
 }
 

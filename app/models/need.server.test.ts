@@ -4,7 +4,9 @@ import { AppError } from '#app/utils/errors.ts'
 import { describeDb } from '#tests/setup/db.ts'
 import { actorFor, countRows, makeAccount, makeOfficial, makeOrg, seedRegions } from '#tests/factories.ts'
 import { MAX_TARGET } from './marketplace-vocab.ts'
-import { chinaDateToMillis, chinaDayStart, fenToYuan, millisToChinaDate, needFormValues, yuanToFen } from './need.schema.ts'
+import { needFormValues } from './need.schema.ts'
+import { chinaDayStart, formatChinaDate, parseChinaDate } from '#app/utils/china-date.ts'
+import { fenToYuan, yuanToFen } from '#app/utils/money.ts'
 import {
 	cancelNeed,
 	closeNeed,
@@ -38,7 +40,7 @@ async function appError(p: Promise<unknown>): Promise<AppError> {
 
 /** The China date `days` from now, as the form sends it. */
 function dateIn(days: number, now = Date.now()): string {
-	return millisToChinaDate(chinaDayStart(now) + days * DAY)
+	return formatChinaDate(chinaDayStart(now) + days * DAY)
 }
 
 function needInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -62,13 +64,13 @@ describe('need form helpers', () => {
 		expect(yuanToFen('19.99')).toBe(1999)
 		expect(yuanToFen('1.234')).toBeUndefined()
 		expect(yuanToFen('1e3')).toBeUndefined()
-		expect(fenToYuan(123450)).toBe('1234.50')
+		expect(fenToYuan(123450)).toBe('1234.5')
 		expect(fenToYuan(7)).toBe('0.07')
 		// 2026-03-01 00:00 in Beijing is 2026-02-28 16:00 UTC.
-		expect(chinaDateToMillis('2026-03-01')).toBe(Date.UTC(2026, 1, 28, 16))
-		expect(chinaDateToMillis('2026-02-30')).toBeUndefined()
-		expect(chinaDateToMillis('2026-3-1')).toBeUndefined()
-		expect(millisToChinaDate(Date.UTC(2026, 1, 28, 16))).toBe('2026-03-01')
+		expect(parseChinaDate('2026-03-01')).toBe(Date.UTC(2026, 1, 28, 16))
+		expect(parseChinaDate('2026-02-30')).toBeUndefined()
+		expect(parseChinaDate('2026-3-1')).toBeUndefined()
+		expect(formatChinaDate(Date.UTC(2026, 1, 28, 16))).toBe('2026-03-01')
 		// 23:30 UTC on 28 Feb is already 1 March in China.
 		expect(chinaDayStart(Date.UTC(2026, 1, 28, 23, 30))).toBe(Date.UTC(2026, 1, 28, 16))
 	})
@@ -181,7 +183,7 @@ describeDb('needs', (ctx) => {
 		const events = await ctx.db.selectFrom('event').selectAll().where('entityId', '=', id).execute()
 		expect(events).toMatchObject([{ entityType: 'need', action: 'create', fromState: null, toState: 'draft', actorAccountId: w.member.accountId, actorOrgId: w.villageA }])
 		expect(await outboxCount(id)).toBe(1)
-		expect(needFormValues(row)).toMatchObject({ amount: '1234.50', quantity: '', neededBy: dateIn(0, now) })
+		expect(needFormValues(row)).toMatchObject({ amount: '1234.5', quantity: '', neededBy: dateIn(0, now) })
 	})
 
 	it('stores a quantity with its unit; the amount measure drops any unit', async () => {

@@ -3,34 +3,8 @@ import type { Measure, NeedCategory, OfferCoverage } from '#db/schema.ts'
 import { ReasonSchema, optionalText, required } from '#app/utils/validation.ts'
 import { MAX_TARGET, MEASURES, NEED_CATEGORIES, OFFER_COVERAGES } from './marketplace-vocab.ts'
 import { isRegionCode } from './region-code.ts'
-
-// NOTE: the date, money and list helpers below are shared with project.schema.ts (and fit needs
-// too); they belong in utils/validation.ts and are here only because this change may not touch it.
-
-export const DAY_MS = 86_400_000
-const CHINA_OFFSET_MS = 8 * 3_600_000
-
-/** `YYYY-MM-DD` → epoch ms of that day's midnight in China (UTC+8); undefined if not a real date. */
-export function parseChinaDate(value: string): number | undefined {
-	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
-	if (!m) return undefined
-	const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
-	if (y < 1990 || y > 2100) return undefined
-	const utc = Date.UTC(y, mo - 1, d)
-	const check = new Date(utc)
-	if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return undefined
-	return utc - CHINA_OFFSET_MS
-}
-
-/** Epoch ms → the `YYYY-MM-DD` date it falls on in China. */
-export function formatChinaDate(ms: number): string {
-	return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 10)
-}
-
-/** Epoch ms of the China midnight that starts the day `now` falls on. */
-export function chinaDayStart(now: number): number {
-	return Math.floor((now + CHINA_OFFSET_MS) / DAY_MS) * DAY_MS - CHINA_OFFSET_MS
-}
+import { DAY_MS, chinaDayStart, formatChinaDate, parseChinaDate } from '#app/utils/china-date.ts'
+import { fenToYuan } from '#app/utils/money.ts'
 
 /** A form date `YYYY-MM-DD`, output as epoch ms of China midnight. */
 export const DateSchema = z
@@ -39,13 +13,6 @@ export const DateSchema = z
 	.min(1, { error: 'validation.required' })
 	.refine((v) => parseChinaDate(v) !== undefined, { error: 'validation.date_format' })
 	.transform((v) => parseChinaDate(v) as number)
-
-/** Integer fen → yuan as a form would show it: 123456 → '1234.56', 100 → '1'. */
-export function fenToYuan(fen: number): string {
-	const yuan = Math.floor(fen / 100)
-	const rest = fen % 100
-	return rest === 0 ? String(yuan) : `${yuan}.${String(rest).padStart(2, '0').replace(/0$/, '')}`
-}
 
 type Parsed = { value: number; error?: undefined } | { value?: undefined; error: string }
 

@@ -11,15 +11,8 @@ import { newId } from '#app/utils/id.ts'
 import { fieldErrors } from '#app/utils/validation.ts'
 import { recordEvent } from './event.server.ts'
 import { NEED_CATEGORIES } from './marketplace-vocab.ts'
-import {
-	type OfferAction,
-	type OfferData,
-	type OfferInput,
-	OfferSchema,
-	type OfferTransitionInput,
-	OfferTransitionSchema,
-	chinaDayStart,
-} from './offer.schema.ts'
+import { type OfferAction, type OfferData, type OfferInput, OfferSchema, type OfferTransitionInput, OfferTransitionSchema } from './offer.schema.ts'
+import { chinaDayStart } from '#app/utils/china-date.ts'
 import { PROVIDER_KINDS } from './organization.schema.ts'
 import { type Actor, roleAtLeast } from './policy.server.ts'
 import { fullNames } from './region.server.ts'

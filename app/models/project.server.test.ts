@@ -5,7 +5,7 @@ import { AppError } from '#app/utils/errors.ts'
 import { describeDb } from '#tests/setup/db.ts'
 import { actorFor, countRows, makeAccount, makeOrg, seedRegions } from '#tests/factories.ts'
 import { listEvents } from './event.server.ts'
-import { parseChinaDate } from './offer.schema.ts'
+import { parseChinaDate } from '#app/utils/china-date.ts'
 import { addProjectUpdate, createProject, getProject, listProjectsForOrg, listProjectsForVillage, transitionProject, updateProject } from './project.server.ts'
 
 async function appError(p: Promise<unknown>): Promise<AppError> {

@@ -8,7 +8,7 @@ import { AppError, msg } from '#app/utils/errors.ts'
 import { newId } from '#app/utils/id.ts'
 import { fieldErrors } from '#app/utils/validation.ts'
 import { recordEvent } from './event.server.ts'
-import { chinaDayStart, formatChinaDate } from './offer.schema.ts'
+import { chinaDayStart, formatChinaDate } from '#app/utils/china-date.ts'
 import { type Actor, roleAtLeast } from './policy.server.ts'
 import {
 	type ProjectAction,

@@ -7,7 +7,7 @@ import { AppError } from '#app/utils/errors.ts'
 import { sniffImageType } from '#app/utils/file-type.ts'
 import { describeDb } from '#tests/setup/db.ts'
 import { actorFor, makeAccount, makeOfficial, makeOrg, seedRegions } from '#tests/factories.ts'
-import { chinaDayStart, millisToChinaDate } from './need.schema.ts'
+import { chinaDayStart, formatChinaDate } from '#app/utils/china-date.ts'
 import { cancelNeed, createNeed, getNeed, reviewNeed, submitNeed } from './need.server.ts'
 import type { Actor } from './policy.server.ts'
 import { MAX_UPLOAD_BYTES, addNeedPhoto, getUpload, readUploadBytes, removeNeedPhoto } from './upload.server.ts'
@@ -95,7 +95,7 @@ describeDb('need photos', (ctx) => {
 	})
 
 	async function newDraft() {
-		const neededBy = millisToChinaDate(chinaDayStart(Date.now()) + 30 * 86_400_000)
+		const neededBy = formatChinaDate(chinaDayStart(Date.now()) + 30 * 86_400_000)
 		const input = { title: '村道照片', category: 'infrastructure', measure: 'amount', amount: '50000', urgency: 'normal', neededBy }
 		return (await createNeed(ctx.db, villageA, input, member)).id
 	}

@@ -9,19 +9,8 @@ import { enqueueSearch } from '#app/search/outbox.server.ts'
 import { AppError } from '#app/utils/errors.ts'
 import { fieldErrors } from '#app/utils/validation.ts'
 import { recordEvent } from '../event.server.ts'
-import {
-	type CancelNeedInput,
-	CancelNeedSchema,
-	type CloseNeedInput,
-	CloseNeedSchema,
-	type MarkDuplicateInput,
-	MarkDuplicateSchema,
-	type ReconfirmNeedInput,
-	type ReviewNeedInput,
-	ReviewNeedSchema,
-	chinaDayStart,
-	reconfirmNeedSchema,
-} from '../need.schema.ts'
+import { type CancelNeedInput, CancelNeedSchema, type CloseNeedInput, CloseNeedSchema, type MarkDuplicateInput, MarkDuplicateSchema, type ReconfirmNeedInput, type ReviewNeedInput, ReviewNeedSchema, reconfirmNeedSchema } from '../need.schema.ts'
+import { chinaDayStart } from '#app/utils/china-date.ts'
 import type { Actor } from '../policy.server.ts'
 import { MANAGERS, type NeedSide, assertPermitted, canActForVillage, officialOrgFor, sideScope, visibleScope } from './authorize-need.server.ts'
 
