@@ -8,14 +8,18 @@ import { renderToPipeableStream } from 'react-dom/server'
 import { I18nextProvider, initReactI18next } from 'react-i18next'
 import i18n, { resources } from './i18n.ts'
 import { i18next } from './i18next.server.ts'
+import { startBackgroundWork } from './utils/background.server.ts'
 import { closeDb } from './utils/db.server.ts'
 import { getEnv } from './utils/env.server.ts'
 import { NonceProvider } from './utils/nonce.ts'
 
 const ABORT_DELAY = 5_000
 
-/** Called by scripts/serve.js on SIGTERM/SIGINT: closes the pool so the process can exit. */
+const stopBackground = process.env.BANGFU_BACKGROUND === 'off' ? () => {} : startBackgroundWork()
+
+/** Called by scripts/serve.js on SIGTERM/SIGINT: stops background work and closes the pool. */
 export async function shutdown() {
+	stopBackground()
 	await closeDb()
 }
 
