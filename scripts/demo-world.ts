@@ -7,6 +7,10 @@ import { createAccount } from '#app/models/account.server.ts'
 import { addMember, createOrganization, reviewOrganization } from '#app/models/organization.server.ts'
 import { createPairing } from '#app/models/pairing.server.ts'
 import { type Actor, loadActor } from '#app/models/policy.server.ts'
+import { createNeed, reviewNeed, submitNeed } from '#app/models/need.server.ts'
+import { createOffer, transitionOffer } from '#app/models/offer.server.ts'
+import { addProjectUpdate, createProject, transitionProject } from '#app/models/project.server.ts'
+import { DAY_MS, chinaDayStart, formatChinaDate } from '#app/utils/china-date.ts'
 import { usccCheckChar } from '#app/utils/uscc.ts'
 
 export const DEMO_PASSWORD = process.env.BANGFU_DEMO_PASSWORD || 'Bangfu-Demo-2026'
@@ -102,7 +106,166 @@ export async function seedDemoWorld(db: Kysely<DB>): Promise<DemoAccount[]> {
 	const province = await actor(provinceOfficial)
 	await createPairing(db, { kind: 'targeted', providerOrgId: centralOrg, recipientRegionCode: DEMO.county, startedYear: 2021, note: '演示：定点帮扶' }, province)
 	await createPairing(db, { kind: 'twinning', providerOrgId: enterpriseOrg, recipientRegionCode: DEMO.village, startedYear: 2022, note: '演示：万企兴万村结对' }, await actor(countyOfficial))
+
+	await seedListings(db, { cadre, cadre2, townshipOfficial, central, centralOrg, massOrg, enterprise, enterpriseOrg }, actor)
 	return accounts
+}
+
+/** A few needs, offers and a CSR project in every state a visitor should see first. */
+async function seedListings(
+	db: Kysely<DB>,
+	ids: { cadre: string; cadre2: string; townshipOfficial: string; central: string; centralOrg: string; massOrg: string; enterprise: string; enterpriseOrg: string },
+	actor: (accountId: string) => Promise<Actor>,
+) {
+	const today = chinaDayStart(Date.now())
+	const inDays = (n: number) => formatChinaDate(today + n * DAY_MS)
+	const orgOf = async (accountId: string, kind: OrgKind) => {
+		const row = await db
+			.selectFrom('membership')
+			.innerJoin('organization', 'organization.id', 'membership.orgId')
+			.select('organization.id')
+			.where('membership.accountId', '=', accountId)
+			.where('organization.kind', '=', kind)
+			.executeTakeFirstOrThrow()
+		return row.id
+	}
+	const village = await orgOf(ids.cadre, 'village')
+	const village2 = await orgOf(ids.cadre2, 'village')
+	const cadre = await actor(ids.cadre)
+	const cadre2 = await actor(ids.cadre2)
+	const township = await actor(ids.townshipOfficial)
+
+	const greenhouse = await createNeed(
+		db,
+		village,
+		{
+			title: '猴场村蔬菜大棚建设资金',
+			description: '村里计划新建 20 个蔬菜大棚，带动 46 户脱贫户种植辣椒和番茄，需要建设资金。\n已有土地流转协议和合作社。',
+			category: 'industry',
+			measure: 'amount',
+			amount: '200000',
+			beneficiaries: '46',
+			urgency: 'high',
+			neededBy: inDays(90),
+		},
+		cadre,
+	)
+	await submitNeed(db, greenhouse.id, cadre)
+	await reviewNeed(db, greenhouse.id, { decision: 'publish', note: '演示：审核通过' }, township)
+
+	const teachers = await createNeed(
+		db,
+		village,
+		{
+			title: '村幼儿园教师培训（Training for village kindergarten teachers）',
+			description: '希望为 12 名幼儿园教师和保育员提供为期两周的培训。',
+			category: 'education',
+			measure: 'quantity',
+			quantity: '12',
+			unit: '人',
+			beneficiaries: '120',
+			urgency: 'normal',
+			neededBy: inDays(120),
+		},
+		cadre,
+	)
+	await submitNeed(db, teachers.id, cadre)
+
+	const potatoes = await createNeed(
+		db,
+		village2,
+		{
+			title: '坪阳村红薯滞销，寻求消费帮扶采购',
+			description: '今年红薯丰收，约 50 吨需要销售渠道，欢迎单位食堂和企业采购。',
+			category: 'consumption',
+			measure: 'quantity',
+			quantity: '50',
+			unit: '吨',
+			beneficiaries: '85',
+			urgency: 'critical',
+			neededBy: inDays(30),
+		},
+		cadre2,
+	)
+	await submitNeed(db, potatoes.id, cadre2)
+	await reviewNeed(db, potatoes.id, { decision: 'publish' }, township)
+
+	const central = await actor(ids.central)
+	const fund = await createOffer(
+		db,
+		ids.centralOrg,
+		{
+			title: '定点帮扶产业发展资金',
+			description: '面向定点帮扶县的村级产业项目提供资金支持，优先支持带动脱贫户增收的项目。',
+			categories: ['industry', 'infrastructure'],
+			measure: 'amount',
+			capacity: '1000000',
+			coverage: 'pairings',
+			validFrom: inDays(0),
+			validUntil: inDays(365),
+		},
+		central,
+	)
+	await transitionOffer(db, fund.id, { action: 'publish' }, central)
+
+	const massOrg = await actor(ids.massOrg)
+	const massOrgId = await orgOf(ids.massOrg, 'mass_org')
+	const training = await createOffer(
+		db,
+		massOrgId,
+		{
+			title: '巾帼家政技能培训',
+			description: '妇联组织的家政、育婴、养老护理技能培训，每期 30 人，结业后推荐就业。',
+			categories: ['talent', 'employment'],
+			measure: 'quantity',
+			capacity: '200',
+			unit: '人',
+			coverage: 'regions',
+			regionCodes: [DEMO.province],
+			validFrom: inDays(0),
+			validUntil: inDays(300),
+		},
+		massOrg,
+	)
+	await transitionOffer(db, training.id, { action: 'publish' }, massOrg)
+
+	const enterprise = await actor(ids.enterprise)
+	const purchase = await createOffer(
+		db,
+		ids.enterpriseOrg,
+		{
+			title: '农产品消费帮扶采购',
+			description: '公司食堂和门店长期采购脱贫地区农产品（蔬菜、红薯、茶叶等）。',
+			categories: ['consumption'],
+			measure: 'amount',
+			unlimited: 'on',
+			coverage: 'nationwide',
+			validFrom: inDays(0),
+			validUntil: inDays(365),
+		},
+		enterprise,
+	)
+	await transitionOffer(db, purchase.id, { action: 'publish' }, enterprise)
+
+	const project = await createProject(
+		db,
+		ids.enterpriseOrg,
+		{
+			title: '猴场村红薯深加工产业项目',
+			description: '建设红薯粉条加工车间，订单收购村民红薯，吸纳本村劳动力就业。',
+			type: 'industry',
+			villageCodes: [DEMO.village],
+			plannedInvestment: '3000000',
+			permanentJobs: '30',
+			temporaryJobs: '80',
+			peopleTrained: '120',
+			startsOn: inDays(-60),
+			endsOn: inDays(300),
+		},
+		enterprise,
+	)
+	await transitionProject(db, project.id, { action: 'start' }, enterprise)
+	await addProjectUpdate(db, project.id, { body: '加工车间主体完工，首批 15 名村民完成岗前培训。', happenedOn: inDays(-5) }, enterprise)
 }
 
 export function printDemoAccounts(accounts: Array<{ username: string; role: string }>) {
