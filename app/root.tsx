@@ -58,6 +58,15 @@ function Header() {
 				<nav aria-label={t('nav.main')}>
 					<ul>
 						<li>
+							<NavLink to="/needs">{t('nav.needs')}</NavLink>
+						</li>
+						<li>
+							<NavLink to="/offers">{t('nav.offers')}</NavLink>
+						</li>
+						<li>
+							<NavLink to="/projects">{t('nav.projects')}</NavLink>
+						</li>
+						<li>
 							<NavLink to="/regions">{t('nav.regions')}</NavLink>
 						</li>
 						<li>
@@ -69,7 +78,8 @@ function Header() {
 						{nav?.isOfficial ? (
 							<li>
 								<NavLink to="/review">
-									{t('nav.review')} {nav.reviewCount ? <span className="badge">{nav.reviewCount}</span> : null}
+									{t('nav.review')}{' '}
+									{nav.reviewCount + nav.needReviewCount ? <span className="badge">{nav.reviewCount + nav.needReviewCount}</span> : null}
 								</NavLink>
 							</li>
 						) : null}

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '#db/schema.ts'
+import { countNeedsAwaitingReview } from './need.server.ts'
 import { countReviewQueue } from './organization.server.ts'
 import { type Actor, isOfficial } from './policy.server.ts'
 
@@ -13,5 +14,6 @@ export async function getNavigation(db: Kysely<DB>, actor: Actor | null) {
 		isOfficial: official,
 		orgs: actor.memberships.map((m) => ({ id: m.orgId, name: m.orgName, kind: m.kind, status: m.status, role: m.role })),
 		reviewCount: official ? await countReviewQueue(db, actor) : 0,
+		needReviewCount: official ? await countNeedsAwaitingReview(db, actor) : 0,
 	}
 }

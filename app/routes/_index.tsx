@@ -6,6 +6,8 @@ import { LEVELS } from '#app/models/region-code.ts'
 import { PAIRING_KINDS } from '#app/models/pairing.schema.ts'
 import { countActivePairingsByKind, countKeyCounties, countVerifiedOrgsByKind, getRolePanel } from '#app/models/stats.server.ts'
 import { getRequestContext } from '#app/utils/auth.server.ts'
+import { WorkPanel } from '#app/components/work-panel.tsx'
+import { getWorkPanel } from '#app/models/home.server.ts'
 
 export const meta: MetaFunction = () => [
 	{ title: '帮扶 Bangfu · 乡村振兴帮扶平台' },
@@ -17,19 +19,20 @@ const FIGURE_GRID = { gridTemplateColumns: 'repeat(auto-fill, minmax(130px, 1fr)
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const { db, actor } = await getRequestContext(request)
-	const [regions, keyCounties, orgs, pairings, panel] = await Promise.all([
+	const [regions, keyCounties, orgs, pairings, panel, work] = await Promise.all([
 		countRegionsByLevel(db),
 		countKeyCounties(db),
 		countVerifiedOrgsByKind(db),
 		countActivePairingsByKind(db),
 		actor ? getRolePanel(db, actor) : null,
+		actor ? getWorkPanel(db, actor) : null,
 	])
-	return { regions, keyCounties, orgs, pairings, panel, displayName: actor?.displayName ?? null }
+	return { regions, keyCounties, orgs, pairings, panel, work, displayName: actor?.displayName ?? null }
 }
 
 export default function HomePage() {
 	const { t, i18n } = useTranslation()
-	const { regions, keyCounties, orgs, pairings, panel, displayName } = useLoaderData<typeof loader>()
+	const { regions, keyCounties, orgs, pairings, panel, work, displayName } = useLoaderData<typeof loader>()
 	const n = (x: number) => x.toLocaleString(i18n.language)
 	return (
 		<>
@@ -98,6 +101,7 @@ export default function HomePage() {
 					)}
 				</section>
 			) : null}
+			{work ? <WorkPanel panel={work} /> : null}
 
 			<section className="card">
 				{panel ? <h2 style={{ marginTop: 0 }}>{t('home.about_title')}</h2> : <h1>{t('home.about_title')}</h1>}
