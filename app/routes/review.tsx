@@ -8,6 +8,7 @@ import { ReviewOrganizationSchema } from '#app/models/organization.schema.ts'
 import { getOrganization, listReviewQueue, reviewOrganization } from '#app/models/organization.server.ts'
 import { isOfficial } from '#app/models/policy.server.ts'
 import { fullNames } from '#app/models/region.server.ts'
+import { countNeedsAwaitingReview } from '#app/models/need.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
 import { forbidden, replyWithError } from '#app/utils/http.server.ts'
 
@@ -24,10 +25,11 @@ async function requireOfficial(request: Request) {
 export async function loader({ request }: LoaderFunctionArgs) {
 	const { db, actor } = await requireOfficial(request)
 	const status: QueueStatus = new URL(request.url).searchParams.get('status') === 'suspended' ? 'suspended' : 'pending'
-	const rows = await listReviewQueue(db, actor, { status })
+	const [rows, needCount] = await Promise.all([listReviewQueue(db, actor, { status }), countNeedsAwaitingReview(db, actor)])
 	const names = Object.fromEntries(await fullNames(db, rows.map((r) => r.regionCode).filter((c): c is string => !!c)))
 	return {
 		status,
+		needCount,
 		rows: rows.map((r) => ({
 			id: r.id,
 			name: r.name,
@@ -62,12 +64,15 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function ReviewPage() {
 	const { t } = useTranslation()
-	const { status, rows } = useLoaderData<typeof loader>()
+	const { status, rows, needCount } = useLoaderData<typeof loader>()
 	const actionData = useActionData<typeof action>()
 	const tabs: QueueStatus[] = ['pending', 'suspended']
 	return (
 		<>
 			<h1>{t(`review.heading_${status}`, { count: rows.length })}</h1>
+			<p>
+				<Link to="/review/needs">{t('review.needs_link', { count: needCount })}</Link>
+			</p>
 			<nav aria-label={t('review.tabs')} className="row" style={{ marginBottom: 12 }}>
 				{tabs.map((s) => (
 					<Link
