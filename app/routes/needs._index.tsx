@@ -72,8 +72,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	const place = textParam(url, 'place', 50)
 	// A code typed into the place box is a region choice.
 	const regionParam = isRegionCode(place) ? place : textParam(url, 'region', 20)
-	const region = isRegionCode(regionParam) ? regionParam : ''
-	const sort = oneOf(url.searchParams.get('sort'), NEED_SORTS, q ? 'relevance' : 'newest')
+	// 'relevance' is the default: best match with keywords, newest without (effectiveSort).
+	const sort = oneOf(url.searchParams.get('sort'), NEED_SORTS, 'relevance')
 	const page = pageParam(url)
 
 	const canUseMine = providerOrgsOf(actor).length > 0
@@ -114,7 +114,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 		...(urgencies.length ? { urgency: urgencies } : {}),
 		...(keyCounty ? { keyCounty: '1' } : {}),
 		...(mine ? { mine: '1' } : {}),
-		...(url.searchParams.has('sort') && sort !== (q ? 'relevance' : 'newest') ? { sort } : {}),
+		...(sort !== 'relevance' ? { sort } : {}),
 	}
 	return {
 		state,
