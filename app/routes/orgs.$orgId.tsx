@@ -11,6 +11,8 @@ import { AddMemberSchema, MEMBER_ROLES, ReviewOrganizationSchema, type ReviewOrg
 import { addMember, getOrganization, listMembers, removeMember, reviewOrganization } from '#app/models/organization.server.ts'
 import { listPairingsForOrg } from '#app/models/pairing.server.ts'
 import { fullNames } from '#app/models/region.server.ts'
+import { ListingsSection } from '#app/components/listings.tsx'
+import { listOrgListings } from '#app/models/listings.server.ts'
 import { getRequestContext, requireActor } from '#app/utils/auth.server.ts'
 import { isAppError } from '#app/utils/errors.ts'
 import { notFound, replyWithError } from '#app/utils/http.server.ts'
@@ -50,7 +52,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	if (!org) notFound('errors.org_not_found')
 	// Members and the history are for the org's own members and the officials who may review it.
 	const insider = actor && (org.viewer.role || org.viewer.canReview) ? actor : null
-	const [pairings, members, events] = await Promise.all([
+	const [pairings, members, events, listings] = await Promise.all([
 		listPairingsForOrg(db, org.id),
 		insider
 			? listMembers(db, org.id, insider).catch((error) => {
@@ -59,6 +61,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 				})
 			: null,
 		insider ? listEvents(db, 'organization', org.id) : null,
+		listOrgListings(db, org, actor),
 	])
 	const codes = [org.regionCode, ...pairings.flatMap((p) => [p.recipientRegionCode, p.providerRegionCode])].filter((c): c is string => !!c)
 	const names = Object.fromEntries(await fullNames(db, codes))
@@ -82,6 +85,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 			reviewedAt: org.reviewedAt,
 		},
 		viewer: { ...org.viewer, accountId: actor?.accountId ?? null },
+		listings,
 		pairings: pairings.map((p) => ({
 			id: p.id,
 			kind: p.kind,
@@ -157,7 +161,7 @@ const dlStyle = { display: 'grid', gridTemplateColumns: 'minmax(6em, max-content
 
 export default function OrganizationPage() {
 	const { t, i18n } = useTranslation()
-	const { org, viewer, pairings, members, events } = useLoaderData<typeof loader>()
+	const { org, viewer, pairings, members, events, listings } = useLoaderData<typeof loader>()
 	const actionData = useActionData<typeof action>()
 	const [searchParams] = useSearchParams()
 	const date = (ms: number) => new Date(ms).toLocaleDateString(i18n.language)
@@ -263,6 +267,7 @@ export default function OrganizationPage() {
 
 			{viewer.canReview && reviewFirst ? <ReviewSection key={org.status} status={org.status} actionData={actionData} /> : null}
 
+			<ListingsSection listings={listings} />
 			<section className="card" aria-labelledby="h-pairings">
 				<h2 id="h-pairings" style={{ marginTop: 0 }}>
 					{t('org_page.pairings')}

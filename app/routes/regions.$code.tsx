@@ -10,6 +10,8 @@ import { governs, isOfficial } from '#app/models/policy.server.ts'
 import { getRegion, listAncestors, listChildren, setKeyCounty } from '#app/models/region.server.ts'
 import { isRegionCode } from '#app/models/region-code.ts'
 import { countVerifiedOrgsByKind, getVillageOrg, listVillagesWithOrg } from '#app/models/stats.server.ts'
+import { ListingsSection } from '#app/components/listings.tsx'
+import { listOrgListings, listVillageProjects } from '#app/models/listings.server.ts'
 import { getRequestContext, requireActor } from '#app/utils/auth.server.ts'
 import { notFound, replyWithError } from '#app/utils/http.server.ts'
 
@@ -32,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const region = await getRegion(db, code)
 	if (!region) notFound('errors.region_not_found')
 	const isVillage = region.level === 5
-	const [ancestors, children, pairingRows, villageOrg, orgCounts] = await Promise.all([
+	const [ancestors, children, pairings, villageOrg, orgCounts] = await Promise.all([
 		listAncestors(db, code),
 		listChildren(db, code),
 		listPairingsForRegion(db, code),
@@ -40,10 +42,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		isVillage ? Promise.resolve(null) : countVerifiedOrgsByKind(db, code),
 	])
 	const childVillages = children.some((c) => c.level === 5)
-	const villagesWithOrg = childVillages ? await listVillagesWithOrg(db, code) : new Set<string>()
-	// A same-code repeat of a region can make a join return a pairing twice.
-	const seen = new Set<string>()
-	const pairings = pairingRows.filter((p) => !seen.has(p.id) && seen.add(p.id))
+	const [villagesWithOrg, needs, projects] = await Promise.all([
+		childVillages ? listVillagesWithOrg(db, code) : new Set<string>(),
+		isVillage && villageOrg ? listOrgListings(db, { id: villageOrg.id, kind: 'village', villageCode: code }, actor).then((l) => l.needs) : [],
+		isVillage ? listVillageProjects(db, code) : [],
+	])
 	const official = !!actor && isOfficial(actor) && governs(actor, code)
 	return {
 		region: { code: region.code, name: region.name, level: region.level, isKeyCounty: region.isKeyCounty === 1 },
@@ -53,6 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		pairings,
 		villageOrg: villageOrg ?? null,
 		orgCounts,
+		listings: isVillage ? { needs, offers: [], projects } : null,
 		viewer: {
 			canSetKeyCounty: !!actor?.isNationalAdmin && region.level === 3,
 			canRecordPairing: official && region.level !== 4,
@@ -77,7 +81,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function RegionPage() {
 	const { t, i18n } = useTranslation()
-	const { region, ancestors, children, childVillages, pairings, villageOrg, orgCounts, viewer } = useLoaderData<typeof loader>()
+	const { region, ancestors, children, childVillages, pairings, villageOrg, orgCounts, viewer, listings } = useLoaderData<typeof loader>()
 	const actionData = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const [form] = useForm({ id: 'key-county', lastResult: actionData?.result })
@@ -206,6 +210,7 @@ export default function RegionPage() {
 					</div>
 				</section>
 			) : null}
+			<ListingsSection listings={listings ?? undefined} browseRegion={region.code} />
 			<section className="card" aria-labelledby="region-pairings">
 				<h2 id="region-pairings" style={{ marginTop: 0 }}>
 					{t('region_page.pairings')}
