@@ -7,6 +7,7 @@ import type { DB, NeedCategory, OfferStatus, RegionLevel } from '#db/schema.ts'
 import { PUBLIC_STATUSES } from '#app/search/documents.server.ts'
 import type { SearchEngine, SearchFilters, SearchQuery, SearchResult } from '#app/search/port.ts'
 import { NEED_CATEGORIES } from './marketplace-vocab.ts'
+import { capacityFigures } from './offer.server.ts'
 import { PROVIDER_KINDS } from './organization.schema.ts'
 import type { Actor } from './policy.server.ts'
 import { LEVELS, codeAtLevel, isRegionCode, levelOfCode } from './region-code.ts'
@@ -118,10 +119,7 @@ export async function listOffersByIds(db: Kysely<DB>, ids: string[]) {
 		ids,
 		rows.map((r) => {
 			const capacity = r.capacity === null ? null : Number(r.capacity)
-			// NOTE: mirrors offer.server.ts capacityFigures: nothing is used until commitments land;
-			// change both together.
-			const remaining = capacity
-			const exhausted = capacity !== null && remaining !== null && remaining <= 0
+			const { remaining, exhausted } = capacityFigures(capacity)
 			const listed = r.coverage === 'regions' ? (regions.get(r.id) ?? []) : []
 			return {
 				...r,

@@ -277,7 +277,7 @@ export async function expireOffers(db: Kysely<DB>, now = Date.now()) {
  * Regions a provider reaches through its active pairings: its 定点帮扶 counties and 结对 villages
  * (pairings naming the org), and for an East–West partner the regions paired with its own region.
  */
-async function pairedRegionCodes(db: Kysely<DB>, orgId: string): Promise<string[]> {
+export async function pairedRegionCodes(db: Kysely<DB>, orgId: string): Promise<string[]> {
 	const org = await db.selectFrom('organization').select(['kind', 'regionCode']).where('id', '=', orgId).executeTakeFirst()
 	if (!org) return []
 	const rows = await db
@@ -318,8 +318,8 @@ export async function listCoveredRegionCodes(db: Kysely<DB>, offerId: string): P
 	return codes.length ? codes : null
 }
 
-/** Derived capacity figures. */
-function capacityFigures(capacity: number | null) {
+/** Derived capacity figures (also used by the browse pages and the search documents). */
+export function capacityFigures(capacity: number | null) {
 	// NOTE: capacity used is 0 until commitments land; then it is the sum of this offer's
 	// accepted-or-later commitments (pledges do not count), and `exhausted` follows from it.
 	const capacityUsed = 0

@@ -3,6 +3,7 @@ import type { DB, PairingKind } from '#db/schema.ts'
 import { AppError } from '#app/utils/errors.ts'
 import { newId } from '#app/utils/id.ts'
 import { fieldErrors } from '#app/utils/validation.ts'
+import { enqueueSearch } from '#app/search/outbox.server.ts'
 import { recordEvent } from './event.server.ts'
 import { CreatePairingSchema, type CreatePairingInput } from './pairing.schema.ts'
 import { type Actor, governs, inJurisdiction } from './policy.server.ts'
@@ -92,6 +93,7 @@ export async function createPairing(db: Kysely<DB>, raw: CreatePairingInput | Re
 			})
 			.execute()
 		await recordEvent(trx, { entityType: 'pairing', entityId: id, action: 'create', toState: 'active', actorAccountId: actor.accountId, requestId: actor.requestId }, now)
+		await reindexPairingOffers(trx, { providerOrgId, providerRegionCode }, now)
 		return { id }
 	})
 }
@@ -118,7 +120,22 @@ export async function endPairing(db: Kysely<DB>, id: string, actor: Actor, now =
 			throw AppError.forbidden('errors.outside_jurisdiction')
 		}
 		await recordEvent(trx, { entityType: 'pairing', entityId: id, action: 'end', fromState: 'active', toState: 'ended', actorAccountId: actor.accountId, requestId: actor.requestId }, now)
+		const ended = await trx.selectFrom('pairing').select(['providerOrgId', 'providerRegionCode']).where('id', '=', id).executeTakeFirstOrThrow()
+		await reindexPairingOffers(trx, ended, now)
 	})
+}
+
+/**
+ * Offers with 'pairings' coverage resolve their regions from the provider's pairings when they
+ * are indexed, so a pairing that starts or ends queues them again: the provider org's own offers,
+ * or (东西部协作) those of the partner orgs of the eastern region.
+ */
+async function reindexPairingOffers(db: Kysely<DB>, pairing: { providerOrgId: string | null; providerRegionCode: string | null }, now: number) {
+	let q = db.selectFrom('offer').innerJoin('organization', 'organization.id', 'offer.providerOrgId').select('offer.id').where('offer.coverage', '=', 'pairings')
+	if (pairing.providerOrgId) q = q.where('offer.providerOrgId', '=', pairing.providerOrgId)
+	else if (pairing.providerRegionCode) q = q.where('organization.kind', '=', 'east_west_partner').where('organization.regionCode', '=', pairing.providerRegionCode)
+	else return
+	for (const offer of await q.execute()) await enqueueSearch(db, 'offer', offer.id, now)
 }
 
 function pairingQuery(db: Kysely<DB>) {

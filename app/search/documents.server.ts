@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '#db/schema.ts'
 import { PROJECT_STATUSES } from '#app/models/marketplace-vocab.ts'
-import { listPairingsForOrg } from '#app/models/pairing.server.ts'
+import { capacityFigures, pairedRegionCodes } from '#app/models/offer.server.ts'
 import { codeAtLevel, levelOfCode } from '#app/models/region-code.ts'
 import { fullNames } from '#app/models/region.server.ts'
 import { type SearchDocument, type SearchType, regionPrefixesOf } from './port.ts'
@@ -151,31 +151,34 @@ async function loadOffers(db: Kysely<DB>, ids: string[]): Promise<SearchDocument
 	const categories = groupBy(categoryRows, (r) => r.offerId)
 	const regions = groupBy(regionRows, (r) => r.offerId)
 
-	// NOTE: 'pairings' coverage is resolved now, so a pairing that starts or ends must enqueue the
-	// provider's offers of that coverage to keep their regions current.
+	// 'pairings' coverage is resolved now; pairing.server.ts enqueues these offers again whenever
+	// a pairing of their provider starts or ends.
 	const pairingRegions = new Map<string, string[]>()
 	for (const orgId of new Set(rows.filter((r) => r.coverage === 'pairings').map((r) => r.providerOrgId))) {
-		const pairings = await listPairingsForOrg(db, orgId)
-		pairingRegions.set(orgId, [...new Set(pairings.map((p) => p.recipientRegionCode))].sort())
+		pairingRegions.set(orgId, [...new Set(await pairedRegionCodes(db, orgId))].sort())
 	}
 
 	const codesOf = new Map<string, string[]>()
 	for (const r of rows) {
 		const codes =
 			r.coverage === 'regions' ? (regions.get(r.id) ?? []).map((x) => x.regionCode) : r.coverage === 'pairings' ? (pairingRegions.get(r.providerOrgId) ?? []) : []
+		// A 'pairings' offer whose provider has no pairing left covers nowhere: not indexed (an
+		// empty list would read as nationwide).
+		if (r.coverage === 'pairings' && !codes.length) continue
 		codesOf.set(r.id, codes)
 	}
 	const allCodes = [...new Set([...codesOf.values()].flat())]
 	const [keys, names] = await Promise.all([keyCounties(db, allCodes), fullNames(db, allCodes)])
-	return rows.map((r) => {
-		const codes = codesOf.get(r.id) ?? []
+	return rows.flatMap((r) => {
+		const codes = codesOf.get(r.id)
+		if (!codes) return []
 		return {
 			id: r.id,
 			type: 'offer',
 			title: r.title,
 			body: bodyOf(r.description, r.orgName, codes, names),
 			categories: (categories.get(r.id) ?? []).map((c) => c.category),
-			// Empty for nationwide offers (and for a 'pairings' offer whose provider has none).
+			// Empty for nationwide offers.
 			regionCodes: codes,
 			regionPrefixes: regionPrefixesOf(codes),
 			status: r.status,
@@ -183,8 +186,7 @@ async function loadOffers(db: Kysely<DB>, ids: string[]): Promise<SearchDocument
 			orgKind: r.orgKind,
 			isKeyCounty: inKeyCounty(codes, keys),
 			createdAt: Number(r.publishedAt ?? r.createdAt),
-			// NOTE: the whole capacity until commitments exist; then capacity minus commitments.
-			remaining: r.capacity === null ? null : Number(r.capacity),
+			remaining: capacityFigures(r.capacity === null ? null : Number(r.capacity)).remaining,
 		} satisfies SearchDocument
 	})
 }
