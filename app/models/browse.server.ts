@@ -10,8 +10,8 @@ import { NEED_CATEGORIES } from './marketplace-vocab.ts'
 import { capacityFigures } from './offer.server.ts'
 import { PROVIDER_KINDS } from './organization.schema.ts'
 import type { Actor } from './policy.server.ts'
-import { LEVELS, codeAtLevel, isRegionCode, levelOfCode } from './region-code.ts'
-import { fullNames, getRegion, listAncestors, listChildren, searchRegions } from './region.server.ts'
+import { LEVELS, isRegionCode } from './region-code.ts'
+import { fullNames, getRegion, isInKeyCounty, keyCountiesAmong, listAncestors, listChildren, searchRegions } from './region.server.ts'
 
 /** Puts rows in the order of `ids`, dropping ids without a row. */
 function inHitOrder<T extends { id: string }>(ids: string[], rows: T[]): T[] {
@@ -19,15 +19,7 @@ function inHitOrder<T extends { id: string }>(ids: string[], rows: T[]): T[] {
 	return ids.flatMap((id) => byId.get(id) ?? [])
 }
 
-/** The national key counties (level-3 rows) among the counties of `codes`. */
-async function keyCountiesOf(db: Kysely<DB>, codes: string[]): Promise<Set<string>> {
-	const counties = [...new Set(codes.filter((c) => (levelOfCode(c) ?? 0) >= 3).map((c) => codeAtLevel(c, 3)))]
-	if (!counties.length) return new Set()
-	const rows = await db.selectFrom('region').select('code').where('level', '=', 3).where('code', 'in', counties).where('isKeyCounty', '=', 1).execute()
-	return new Set(rows.map((r) => r.code))
-}
 
-const inKeyCounty = (code: string, keys: Set<string>) => (levelOfCode(code) ?? 0) >= 3 && keys.has(codeAtLevel(code, 3))
 
 /**
  * Public needs with the given ids, in that order: village and its full name, the village org's
@@ -58,7 +50,7 @@ export async function listNeedsByIds(db: Kysely<DB>, ids: string[]) {
 		.where('need.status', 'in', PUBLIC_STATUSES.need as DB['need']['status'][])
 		.execute()
 	const codes = [...new Set(rows.map((r) => r.villageCode))]
-	const [names, keys] = await Promise.all([fullNames(db, codes), keyCountiesOf(db, codes)])
+	const [names, keys] = await Promise.all([fullNames(db, codes), keyCountiesAmong(db, codes)])
 	return inHitOrder(
 		ids,
 		rows.map((r) => ({
@@ -69,7 +61,7 @@ export async function listNeedsByIds(db: Kysely<DB>, ids: string[]) {
 			remaining: Number(r.target),
 			neededBy: Number(r.neededBy),
 			villageName: names.get(r.villageCode) ?? r.villageCode,
-			isKeyCounty: inKeyCounty(r.villageCode, keys),
+			isKeyCounty: isInKeyCounty(r.villageCode, keys),
 		})),
 	)
 }
@@ -110,7 +102,7 @@ export async function listOffersByIds(db: Kysely<DB>, ids: string[]) {
 		db.selectFrom('offerRegion').select(['offerId', 'regionCode']).where('offerId', 'in', found).orderBy('regionCode').execute(),
 	])
 	const codes = [...new Set(regionRows.map((r) => r.regionCode))]
-	const [names, keys] = await Promise.all([fullNames(db, codes), keyCountiesOf(db, codes)])
+	const [names, keys] = await Promise.all([fullNames(db, codes), keyCountiesAmong(db, codes)])
 	const categories = new Map<string, NeedCategory[]>()
 	for (const c of categoryRows) categories.set(c.offerId, [...(categories.get(c.offerId) ?? []), c.category])
 	const regions = new Map<string, Array<{ code: string; name: string }>>()
@@ -130,7 +122,7 @@ export async function listOffersByIds(db: Kysely<DB>, ids: string[]) {
 				displayStatus: r.status === 'active' && exhausted ? ('exhausted' as const) : r.status,
 				categories: (categories.get(r.id) ?? []).sort((a, b) => NEED_CATEGORIES.indexOf(a) - NEED_CATEGORIES.indexOf(b)),
 				regions: listed,
-				isKeyCounty: listed.some((x) => inKeyCounty(x.code, keys)),
+				isKeyCounty: listed.some((x) => isInKeyCounty(x.code, keys)),
 			}
 		}),
 	)
@@ -168,7 +160,7 @@ export async function listProjectsByIds(db: Kysely<DB>, ids: string[]) {
 		.orderBy('villageCode')
 		.execute()
 	const codes = [...new Set(links.map((l) => l.villageCode))]
-	const [names, keys] = await Promise.all([fullNames(db, codes), keyCountiesOf(db, codes)])
+	const [names, keys] = await Promise.all([fullNames(db, codes), keyCountiesAmong(db, codes)])
 	const villages = new Map<string, Array<{ code: string; name: string }>>()
 	for (const l of links) villages.set(l.projectId, [...(villages.get(l.projectId) ?? []), { code: l.villageCode, name: names.get(l.villageCode) ?? l.villageCode }])
 	return inHitOrder(
@@ -184,7 +176,7 @@ export async function listProjectsByIds(db: Kysely<DB>, ids: string[]) {
 				startsOn: Number(r.startsOn),
 				endsOn: Number(r.endsOn),
 				villages: list,
-				isKeyCounty: list.some((v) => inKeyCounty(v.code, keys)),
+				isKeyCounty: list.some((v) => isInKeyCounty(v.code, keys)),
 			}
 		}),
 	)

@@ -3,7 +3,7 @@ import type { DB, Region } from '#db/schema.ts'
 import { AppError } from '#app/utils/errors.ts'
 import { recordEvent } from './event.server.ts'
 import type { Actor } from './policy.server.ts'
-import { ancestorCodes, isRegionCode, regionPrefix } from './region-code.ts'
+import { ancestorCodes, codeAtLevel, isRegionCode, levelOfCode, regionPrefix } from './region-code.ts'
 
 // NOTE: the region key is (code, level). Where NBS has no real division at a level, the parent
 // reappears one level down with the same code (东莞市 as its own county; 金门县's placeholder
@@ -103,4 +103,22 @@ export async function setKeyCounty(db: Kysely<DB>, code: string, isKey: boolean,
 		}
 		await recordEvent(trx, { entityType: 'region', entityId: code, action: 'set_key_county', toState: isKey ? 'key' : 'not_key', actorAccountId: actor.accountId, requestId: actor.requestId }, now)
 	})
+}
+
+/** The national key counties (their level-3 codes) among the counties of `codes`. */
+export async function keyCountiesAmong(db: Kysely<DB>, codes: string[]): Promise<Set<string>> {
+	const counties = [...new Set(codes.filter((c) => (levelOfCode(c) ?? 0) >= 3).map((c) => codeAtLevel(c, 3)))]
+	const out = new Set<string>()
+	// Chunked: an offer can list many regions and IN lists have practical limits.
+	for (let i = 0; i < counties.length; i += 500) {
+		// NOTE: level = 3 picks the county row; a city without counties (东莞市) repeats its code there.
+		const rows = await db.selectFrom('region').select('code').where('level', '=', 3).where('code', 'in', counties.slice(i, i + 500)).where('isKeyCounty', '=', 1).execute()
+		for (const r of rows) out.add(r.code)
+	}
+	return out
+}
+
+/** Whether a region lies in one of `keys` (from keyCountiesAmong). */
+export function isInKeyCounty(code: string, keys: Set<string>): boolean {
+	return (levelOfCode(code) ?? 0) >= 3 && keys.has(codeAtLevel(code, 3))
 }

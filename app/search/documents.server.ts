@@ -4,8 +4,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '#db/schema.ts'
 import { PROJECT_STATUSES } from '#app/models/marketplace-vocab.ts'
 import { capacityFigures, pairedRegionCodes } from '#app/models/offer.server.ts'
-import { codeAtLevel, levelOfCode } from '#app/models/region-code.ts'
-import { fullNames } from '#app/models/region.server.ts'
+import { fullNames, isInKeyCounty, keyCountiesAmong } from '#app/models/region.server.ts'
 import { type SearchDocument, type SearchType, regionPrefixesOf } from './port.ts'
 
 /**
@@ -28,20 +27,8 @@ function chunks<T>(items: T[], size = IN_LIST_CHUNK): T[][] {
 	return out
 }
 
-/** The county codes (level-3 rows) flagged as national key counties among the counties of `codes`. */
-async function keyCounties(db: Kysely<DB>, codes: string[]): Promise<Set<string>> {
-	const counties = [...new Set(codes.filter((c) => (levelOfCode(c) ?? 0) >= 3).map((c) => codeAtLevel(c, 3)))]
-	const out = new Set<string>()
-	for (const part of chunks(counties)) {
-		// NOTE: level = 3 picks the county row; a city without counties (东莞市) repeats its code there.
-		const rows = await db.selectFrom('region').select('code').where('level', '=', 3).where('code', 'in', part).where('isKeyCounty', '=', 1).execute()
-		for (const r of rows) out.add(r.code)
-	}
-	return out
-}
-
 function inKeyCounty(codes: string[], keys: Set<string>): boolean {
-	return codes.some((c) => (levelOfCode(c) ?? 0) >= 3 && keys.has(codeAtLevel(c, 3)))
+	return codes.some((c) => isInKeyCounty(c, keys))
 }
 
 /** Place names and the organization's name go into the body, so "昭觉 蔬菜" finds what it says. */
@@ -100,7 +87,7 @@ async function loadNeeds(db: Kysely<DB>, ids: string[]): Promise<SearchDocument[
 		.execute()
 	if (!rows.length) return []
 	const codes = rows.map((r) => r.villageCode)
-	const [keys, names] = await Promise.all([keyCounties(db, codes), fullNames(db, codes)])
+	const [keys, names] = await Promise.all([keyCountiesAmong(db, codes), fullNames(db, codes)])
 	return rows.map((r) => ({
 		id: r.id,
 		type: 'need',
@@ -168,7 +155,7 @@ async function loadOffers(db: Kysely<DB>, ids: string[]): Promise<SearchDocument
 		codesOf.set(r.id, codes)
 	}
 	const allCodes = [...new Set([...codesOf.values()].flat())]
-	const [keys, names] = await Promise.all([keyCounties(db, allCodes), fullNames(db, allCodes)])
+	const [keys, names] = await Promise.all([keyCountiesAmong(db, allCodes), fullNames(db, allCodes)])
 	return rows.flatMap((r) => {
 		const codes = codesOf.get(r.id)
 		if (!codes) return []
@@ -218,7 +205,7 @@ async function loadProjects(db: Kysely<DB>, ids: string[]): Promise<SearchDocume
 		.execute()
 	const villages = groupBy(villageRows, (r) => r.projectId)
 	const allCodes = [...new Set(villageRows.map((r) => r.villageCode))]
-	const [keys, names] = await Promise.all([keyCounties(db, allCodes), fullNames(db, allCodes)])
+	const [keys, names] = await Promise.all([keyCountiesAmong(db, allCodes), fullNames(db, allCodes)])
 	return rows.map((r) => {
 		const codes = (villages.get(r.id) ?? []).map((v) => v.villageCode)
 		return {
