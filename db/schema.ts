@@ -251,6 +251,91 @@ export interface SearchOutboxTable {
 	createdAt: Millis
 }
 
+export type CommitmentStatus =
+	| 'pledged'
+	| 'accepted'
+	| 'in_delivery'
+	| 'delivered'
+	| 'verified'
+	| 'closed'
+	| 'declined'
+	| 'withdrawn'
+	| 'disputed'
+	| 'lapsed'
+
+export interface CommitmentTable {
+	id: string
+	needId: string
+	offerId: string | null
+	providerOrgId: string
+	villageOrgId: string
+	villageCode: string
+	/** fen or whole units, as the need's measure */
+	amount: number
+	deliveredAmount: number | null
+	status: CommitmentStatus
+	message: string
+	dueAt: Millis
+	lapseAt: Millis
+	statusReason: string | null
+	idempotencyKey: string | null
+	acceptedAt: Millis | null
+	deliveryStartedAt: Millis | null
+	deliveredAt: Millis | null
+	verifiedAt: Millis | null
+	verifiedBy: string | null
+	closedAt: Millis | null
+	createdBy: string
+	createdAt: Millis
+	updatedAt: Millis
+}
+
+export interface CommitmentMilestoneTable {
+	id: string
+	commitmentId: string
+	title: string
+	dueAt: Millis
+	/** percent */
+	share: number
+	status: 'open' | 'reported' | 'confirmed'
+	confirmedBy: string | null
+	confirmedAt: Millis | null
+	createdBy: string
+	createdAt: Millis
+}
+
+export interface CommitmentUpdateTable {
+	id: string
+	commitmentId: string
+	milestoneId: string | null
+	body: string
+	createdBy: string
+	createdAt: Millis
+}
+
+export interface CommitmentFeedbackTable {
+	commitmentId: string
+	side: 'village' | 'provider'
+	rating: number
+	comment: string
+	createdBy: string
+	createdAt: Millis
+}
+
+export interface NotificationTable {
+	id: string
+	accountId: string
+	kind: string
+	entityType: string
+	entityId: string
+	/** JSON */
+	params: string
+	dedupeKey: string | null
+	readAt: Millis | null
+	emailedAt: Millis | null
+	createdAt: Millis
+}
+
 export interface DB {
 	region: RegionTable
 	account: AccountTable
@@ -269,6 +354,11 @@ export interface DB {
 	projectUpdate: ProjectUpdateTable
 	upload: UploadTable
 	searchOutbox: SearchOutboxTable
+	commitment: CommitmentTable
+	commitmentMilestone: CommitmentMilestoneTable
+	commitmentUpdate: CommitmentUpdateTable
+	commitmentFeedback: CommitmentFeedbackTable
+	notification: NotificationTable
 }
 
 export type Region = Selectable<RegionTable>
@@ -284,3 +374,5 @@ export type Need = Selectable<NeedTable>
 export type Offer = Selectable<OfferTable>
 export type Project = Selectable<ProjectTable>
 export type Upload = Selectable<UploadTable>
+export type Commitment = Selectable<CommitmentTable>
+export type Notification = Selectable<NotificationTable>
