@@ -8,12 +8,12 @@ import {
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import type { ReactNode } from 'react'
-import type { TFunction } from 'i18next'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import type { Kysely } from 'kysely'
 import type { DB, NeedStatus } from '#db/schema.ts'
 import { ErrorList } from '#app/components/form.tsx'
+import { PhotoInput, tapStyle } from '#app/components/need-form.tsx'
 import { CancelNeedSchema, CloseNeedSchema, MAX_NEED_PHOTOS, MarkDuplicateSchema, REVIEW_DECISIONS, ReviewNeedSchema, reconfirmNeedSchema } from '#app/models/need.schema.ts'
 import {
 	PUBLIC_NEED_STATUSES,
@@ -31,9 +31,9 @@ import { MAX_UPLOAD_MB, addNeedPhoto, removeNeedPhoto } from '#app/models/upload
 import { getRequestContext, requireActor } from '#app/utils/auth.server.ts'
 import { DAY_MS, formatChinaDate } from '#app/utils/china-date.ts'
 import { AppError, isAppError, msg } from '#app/utils/errors.ts'
+import { formatTarget, formatTime } from '#app/utils/format.ts'
 import { notFound, replyWithError } from '#app/utils/http.server.ts'
 import { tm } from '#app/utils/i18n-message.ts'
-import { PhotoInput, tapStyle } from './needs.new.tsx'
 import { photoProblems, readPhotoForm, textValues } from '#app/utils/photo-form.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.need.title ?? '需求'} · 帮扶 Bangfu` }]
@@ -203,21 +203,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	} catch (error) {
 		return replyWithFormError(form, submission, error)
 	}
-}
-
-/** ¥ for amounts (stored in fen), number and unit for quantities. */
-export function formatTarget(t: TFunction, language: string, measure: string, target: number, unit: string | null) {
-	if (measure === 'amount') {
-		// Whole yuan without decimals; otherwise always two (¥120,000.50, not ¥120,000.5).
-		const digits = target % 100 === 0 ? 0 : 2
-		return t('need.detail.target_amount', { amount: (target / 100).toLocaleString(language, { minimumFractionDigits: digits, maximumFractionDigits: digits }) })
-	}
-	return t('need.detail.target_quantity', { quantity: target.toLocaleString(language), unit: unit ?? '' })
-}
-
-/** A moment as China sees it, the same on the server and in the browser. */
-export function formatTime(ms: number, language: string) {
-	return new Date(ms).toLocaleString(language, { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
 }
 
 const TAG_CLASS: Record<NeedStatus, string> = {

@@ -4,13 +4,13 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { ErrorList } from '#app/components/form.tsx'
+import { type NeedFormShape, NeedFields, tapStyle } from '#app/components/need-form.tsx'
 import { NeedSchema, type NeedValues, needFormValues } from '#app/models/need.schema.ts'
 import { getNeed, submitNeed, updateNeed } from '#app/models/need.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
 import { formatChinaDate } from '#app/utils/china-date.ts'
 import { isAppError } from '#app/utils/errors.ts'
 import { notFound, replyWithError } from '#app/utils/http.server.ts'
-import { type NeedFormShape, NeedFields, tapStyle } from './needs.new.tsx'
 import { textValues, withUnixNewlines } from '#app/utils/photo-form.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `修改需求 · ${data?.need.title ?? ''} · 帮扶 Bangfu` }]

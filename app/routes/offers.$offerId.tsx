@@ -5,15 +5,16 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { Pair, cardDl } from '#app/components/browse.tsx'
 import { ErrorList } from '#app/components/form.tsx'
 import { listEvents } from '#app/models/event.server.ts'
 import { OFFER_ACTIONS, type OfferAction, OfferTransitionSchema } from '#app/models/offer.schema.ts'
 import { getOffer, transitionOffer } from '#app/models/offer.server.ts'
 import { getRequestContext, requireActor } from '#app/utils/auth.server.ts'
 import { formatChinaDate } from '#app/utils/china-date.ts'
+import { formatMeasure } from '#app/utils/format.ts'
 import { notFound, replyWithError } from '#app/utils/http.server.ts'
 import { tm } from '#app/utils/i18n-message.ts'
-import { Pair, cardDl, formatMeasure } from './needs._index.tsx'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.offer.title ?? '帮扶资源'} · 帮扶 Bangfu` }]
 

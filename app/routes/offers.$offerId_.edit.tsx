@@ -5,6 +5,8 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { OfferForm, type OfferFormValues } from '#app/components/offer-form.tsx'
+import { finderReply, isFinderIntent } from '#app/components/region-finder.tsx'
 import { regionFinder } from '#app/models/browse.server.ts'
 import { OfferSchema } from '#app/models/offer.schema.ts'
 import { getOffer, updateOffer } from '#app/models/offer.server.ts'
@@ -12,7 +14,6 @@ import { requireActor } from '#app/utils/auth.server.ts'
 import { formatChinaDate } from '#app/utils/china-date.ts'
 import { forbidden, notFound, replyWithError } from '#app/utils/http.server.ts'
 import { fenToYuan } from '#app/utils/money.ts'
-import { OfferForm, type OfferFormValues, finderReply, isFinderIntent } from './offers.new.tsx'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `修改：${data?.offer.title ?? '帮扶资源'} · 帮扶 Bangfu` }]
 

@@ -3,6 +3,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData, useLocation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { ActiveFilters, ApplyRow, EmptyResults, FacetChecks, FacetSelect, Pager, Pair, RegionSelect, RegionTrail, ResultCount, SearchRow, cardDl, resultList } from '#app/components/browse.tsx'
 import { type OfferCard, listOffersByIds, loadRegionFilter, providerOrgsOf, searchWithFacets } from '#app/models/browse.server.ts'
 import { NEED_CATEGORIES } from '#app/models/marketplace-vocab.ts'
 import { PROVIDER_KINDS } from '#app/models/organization.schema.ts'
@@ -10,29 +11,9 @@ import { isRegionCode } from '#app/models/region-code.ts'
 import { getSearchEngine } from '#app/search/index.server.ts'
 import type { SearchQuery } from '#app/search/port.ts'
 import { getRequestContext } from '#app/utils/auth.server.ts'
+import { PAGE_SIZE, type UrlState, listParam, oneOf, pageParam, textParam } from '#app/utils/browse-url.ts'
 import { formatChinaDate } from '#app/utils/china-date.ts'
-import {
-	ActiveFilters,
-	ApplyRow,
-	EmptyResults,
-	FacetChecks,
-	FacetSelect,
-	PAGE_SIZE,
-	Pager,
-	Pair,
-	RegionSelect,
-	RegionTrail,
-	ResultCount,
-	SearchRow,
-	type UrlState,
-	cardDl,
-	formatMeasure,
-	listParam,
-	oneOf,
-	pageParam,
-	resultList,
-	textParam,
-} from './needs._index.tsx'
+import { formatMeasure } from '#app/utils/format.ts'
 
 export const meta: MetaFunction = () => [{ title: '帮扶资源 · 帮扶 Bangfu' }]
 

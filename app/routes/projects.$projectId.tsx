@@ -5,15 +5,16 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { Pair, cardDl } from '#app/components/browse.tsx'
 import { ErrorList, Field } from '#app/components/form.tsx'
 import { listEvents } from '#app/models/event.server.ts'
 import { PROJECT_ACTIONS, type ProjectAction, ProjectTransitionSchema, ProjectUpdateSchema } from '#app/models/project.schema.ts'
 import { addProjectUpdate, getProject, transitionProject } from '#app/models/project.server.ts'
 import { getRequestContext, requireActor } from '#app/utils/auth.server.ts'
 import { chinaDayStart, formatChinaDate } from '#app/utils/china-date.ts'
+import { formatYuan } from '#app/utils/format.ts'
 import { notFound, replyWithError } from '#app/utils/http.server.ts'
 import { tm } from '#app/utils/i18n-message.ts'
-import { Pair, cardDl, formatYuan } from './needs._index.tsx'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.project.title ?? '项目'} · 万企兴万村 · 帮扶 Bangfu` }]
 

@@ -4,6 +4,8 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { ProjectForm, type ProjectFormValues } from '#app/components/project-form.tsx'
+import { finderReply, isFinderIntent } from '#app/components/region-finder.tsx'
 import { regionFinder } from '#app/models/browse.server.ts'
 import { ProjectSchema } from '#app/models/project.schema.ts'
 import { getProject, updateProject } from '#app/models/project.server.ts'
@@ -11,8 +13,6 @@ import { requireActor } from '#app/utils/auth.server.ts'
 import { formatChinaDate } from '#app/utils/china-date.ts'
 import { forbidden, notFound, replyWithError } from '#app/utils/http.server.ts'
 import { fenToYuan } from '#app/utils/money.ts'
-import { finderReply, isFinderIntent } from './offers.new.tsx'
-import { ProjectForm, type ProjectFormValues } from './projects.new.tsx'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `修改：${data?.project.title ?? '项目'} · 帮扶 Bangfu` }]
 

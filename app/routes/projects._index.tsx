@@ -3,34 +3,16 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData, useLocation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { ActiveFilters, ApplyRow, EmptyResults, FacetChecks, Pager, Pair, RegionSelect, RegionTrail, ResultCount, SearchRow, cardDl, resultList } from '#app/components/browse.tsx'
 import { type ProjectCard, listProjectsByIds, loadRegionFilter, searchWithFacets } from '#app/models/browse.server.ts'
 import { PROJECT_STATUSES, PROJECT_TYPES } from '#app/models/marketplace-vocab.ts'
 import { isRegionCode } from '#app/models/region-code.ts'
 import { getSearchEngine } from '#app/search/index.server.ts'
 import type { SearchQuery } from '#app/search/port.ts'
 import { getRequestContext } from '#app/utils/auth.server.ts'
+import { PAGE_SIZE, type UrlState, listParam, oneOf, pageParam, textParam } from '#app/utils/browse-url.ts'
 import { formatChinaDate } from '#app/utils/china-date.ts'
-import {
-	ActiveFilters,
-	ApplyRow,
-	EmptyResults,
-	FacetChecks,
-	PAGE_SIZE,
-	Pager,
-	Pair,
-	RegionSelect,
-	RegionTrail,
-	ResultCount,
-	SearchRow,
-	type UrlState,
-	cardDl,
-	formatYuan,
-	listParam,
-	oneOf,
-	pageParam,
-	resultList,
-	textParam,
-} from './needs._index.tsx'
+import { formatYuan } from '#app/utils/format.ts'
 
 export const meta: MetaFunction = () => [{ title: '万企兴万村项目 · 帮扶 Bangfu' }]
 

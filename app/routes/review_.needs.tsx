@@ -6,13 +6,13 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { ErrorList } from '#app/components/form.tsx'
+import { tapStyle } from '#app/components/need-form.tsx'
 import { REVIEW_DECISIONS, ReviewNeedSchema } from '#app/models/need.schema.ts'
 import { getNeed, listReviewQueue, reviewNeed } from '#app/models/need.server.ts'
 import { isOfficial } from '#app/models/policy.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
+import { formatTarget, formatTime } from '#app/utils/format.ts'
 import { forbidden, replyWithError } from '#app/utils/http.server.ts'
-import { formatTarget, formatTime } from './needs.$needId.tsx'
-import { tapStyle } from './needs.new.tsx'
 
 export const meta: MetaFunction = () => [{ title: '需求审核 · 帮扶 Bangfu' }]
 
