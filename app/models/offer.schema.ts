@@ -3,8 +3,7 @@ import type { Measure, NeedCategory, OfferCoverage } from '#db/schema.ts'
 import { ReasonSchema, optionalText, required } from '#app/utils/validation.ts'
 import { MAX_TARGET, MEASURES, NEED_CATEGORIES, OFFER_COVERAGES } from './marketplace-vocab.ts'
 import { isRegionCode } from './region-code.ts'
-import { DAY_MS, chinaDayStart, formatChinaDate, parseChinaDate } from '#app/utils/china-date.ts'
-import { fenToYuan } from '#app/utils/money.ts'
+import { parseChinaDate } from '#app/utils/china-date.ts'
 
 /** A form date `YYYY-MM-DD`, output as epoch ms of China midnight. */
 export const DateSchema = z
