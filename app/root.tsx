@@ -90,6 +90,13 @@ function Header() {
 						) : null}
 						{nav ? (
 							<li>
+								<NavLink to="/inbox" aria-label={nav.unreadCount ? t('notification.nav_unread', { count: nav.unreadCount }) : undefined}>
+									{t('notification.nav')} {nav.unreadCount ? <span className="badge">{nav.unreadCount > 99 ? '99+' : nav.unreadCount}</span> : null}
+								</NavLink>
+							</li>
+						) : null}
+						{nav ? (
+							<li>
 								<NavLink to="/settings">{nav.displayName}</NavLink>
 							</li>
 						) : null}

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely'
 import type { DB, NeedCategory, OfferStatus, RegionLevel } from '#db/schema.ts'
 import { PUBLIC_STATUSES } from '#app/search/documents.server.ts'
 import type { SearchEngine, SearchFilters, SearchQuery, SearchResult } from '#app/search/port.ts'
+import { committedByNeed, committedByOffer } from './commitment/sum-commitment.server.ts'
 import { NEED_CATEGORIES } from './marketplace-vocab.ts'
 import { capacityFigures } from './offer.server.ts'
 import { PROVIDER_KINDS } from './organization.schema.ts'
@@ -50,15 +51,14 @@ export async function listNeedsByIds(db: Kysely<DB>, ids: string[]) {
 		.where('need.status', 'in', PUBLIC_STATUSES.need as DB['need']['status'][])
 		.execute()
 	const codes = [...new Set(rows.map((r) => r.villageCode))]
-	const [names, keys] = await Promise.all([fullNames(db, codes), keyCountiesAmong(db, codes)])
+	const [names, keys, committed] = await Promise.all([fullNames(db, codes), keyCountiesAmong(db, codes), committedByNeed(db, rows.map((r) => r.id))])
 	return inHitOrder(
 		ids,
 		rows.map((r) => ({
 			...r,
 			target: Number(r.target),
-			// NOTE: the whole target until commitments exist (as in documents.server.ts); then the
-			// target minus accepted-or-later commitments.
-			remaining: Number(r.target),
+			// The gap left: target minus accepted-or-later commitments (as in documents.server.ts).
+			remaining: Math.max(Number(r.target) - (committed.get(r.id) ?? 0), 0),
 			neededBy: Number(r.neededBy),
 			villageName: names.get(r.villageCode) ?? r.villageCode,
 			isKeyCounty: isInKeyCounty(r.villageCode, keys),
@@ -102,7 +102,7 @@ export async function listOffersByIds(db: Kysely<DB>, ids: string[]) {
 		db.selectFrom('offerRegion').select(['offerId', 'regionCode']).where('offerId', 'in', found).orderBy('regionCode').execute(),
 	])
 	const codes = [...new Set(regionRows.map((r) => r.regionCode))]
-	const [names, keys] = await Promise.all([fullNames(db, codes), keyCountiesAmong(db, codes)])
+	const [names, keys, used] = await Promise.all([fullNames(db, codes), keyCountiesAmong(db, codes), committedByOffer(db, found)])
 	const categories = new Map<string, NeedCategory[]>()
 	for (const c of categoryRows) categories.set(c.offerId, [...(categories.get(c.offerId) ?? []), c.category])
 	const regions = new Map<string, Array<{ code: string; name: string }>>()
@@ -111,7 +111,7 @@ export async function listOffersByIds(db: Kysely<DB>, ids: string[]) {
 		ids,
 		rows.map((r) => {
 			const capacity = r.capacity === null ? null : Number(r.capacity)
-			const { remaining, exhausted } = capacityFigures(capacity)
+			const { remaining, exhausted } = capacityFigures(capacity, used.get(r.id) ?? 0)
 			const listed = r.coverage === 'regions' ? (regions.get(r.id) ?? []) : []
 			return {
 				...r,

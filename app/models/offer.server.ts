@@ -9,6 +9,9 @@ import { enqueueSearch } from '#app/search/outbox.server.ts'
 import { AppError, msg } from '#app/utils/errors.ts'
 import { newId } from '#app/utils/id.ts'
 import { fieldErrors } from '#app/utils/validation.ts'
+import { lockForUpdate } from './commitment/lock-commitment.server.ts'
+import { COUNTED_STATUSES, committedByOffer, committedToOffer } from './commitment/sum-commitment.server.ts'
+import { formatFigure } from './commitment.schema.ts'
 import { recordEvent } from './event.server.ts'
 import { NEED_CATEGORIES } from './marketplace-vocab.ts'
 import { type OfferAction, type OfferData, type OfferInput, OfferSchema, type OfferTransitionInput, OfferTransitionSchema } from './offer.schema.ts'
@@ -145,14 +148,16 @@ export async function createOffer(db: Kysely<DB>, orgId: string, raw: OfferInput
 
 /**
  * Replaces an offer's fields, categories and regions. Drafts: any member of the provider; paused
- * offers: owners and admins; other statuses cannot be edited (pause first).
+ * offers: owners and admins; other statuses cannot be edited (pause first). While commitments draw
+ * on the offer, its capacity may not drop below what they have committed (accepted or later), and
+ * its measure and unit may not change while any live one (pledged or accepted-or-later) uses it.
  */
 export async function updateOffer(db: Kysely<DB>, offerId: string, raw: OfferInput | Record<string, unknown>, actor: Actor, now = Date.now()) {
 	const data = parseOffer(raw)
 	await checkOfferData(db, data, now)
-	// NOTE: once commitments land, refuse a capacity below what is committed and a change of
-	// measure while any commitment counts against this offer.
 	return db.transaction().execute(async (trx) => {
+		// Locked before any plain read, as accepting a commitment locks it (lock-commitment.server.ts).
+		const before = await lockForUpdate(trx.selectFrom('offer').select(['measure', 'unit']).where('id', '=', offerId), trx).executeTakeFirst()
 		const result = await trx
 			.updateTable('offer')
 			.set({
@@ -176,6 +181,21 @@ export async function updateOffer(db: Kysely<DB>, offerId: string, raw: OfferInp
 			const allowed = await trx.selectFrom('offer').select('id').where('id', '=', offerId).where(mayManage(actor, { draftsByMembers: true })).executeTakeFirst()
 			if (!allowed) throw await whyForbidden(trx, row.providerOrgId, actor, row.status !== 'draft')
 			throw AppError.conflict('errors.offer_not_editable')
+		}
+		// Throwing below rolls the update back.
+		if (before && (before.measure !== data.measure || before.unit !== data.unit)) {
+			const live = await trx
+				.selectFrom('commitment')
+				.select('id')
+				.where('offerId', '=', offerId)
+				.where('status', 'in', ['pledged', ...COUNTED_STATUSES])
+				.limit(1)
+				.executeTakeFirst()
+			if (live) throw AppError.invalid({ measure: 'errors.offer_measure_committed' })
+		}
+		if (data.capacity !== null) {
+			const used = await committedToOffer(trx, offerId)
+			if (data.capacity < used) throw AppError.invalid({ capacity: msg('errors.offer_capacity_below_committed', { committed: formatFigure(data.measure, used, data.unit) }) })
 		}
 		const row = await trx.selectFrom('offer').select(['status', 'providerOrgId']).where('id', '=', offerId).executeTakeFirstOrThrow()
 		await writeChildren(trx, offerId, data)
@@ -318,11 +338,11 @@ export async function listCoveredRegionCodes(db: Kysely<DB>, offerId: string): P
 	return codes.length ? codes : null
 }
 
-/** Derived capacity figures (also used by the browse pages and the search documents). */
-export function capacityFigures(capacity: number | null) {
-	// NOTE: capacity used is 0 until commitments land; then it is the sum of this offer's
-	// accepted-or-later commitments (pledges do not count), and `exhausted` follows from it.
-	const capacityUsed = 0
+/**
+ * Derived capacity figures (also used by the browse pages and the search documents). `capacityUsed`
+ * is the sum of the offer's accepted-or-later commitments (committedByOffer; pledges do not count).
+ */
+export function capacityFigures(capacity: number | null, capacityUsed: number) {
 	const remaining = capacity === null ? null : Math.max(capacity - capacityUsed, 0)
 	const exhausted = capacity !== null && capacityUsed >= capacity
 	return { capacityUsed, remaining, exhausted }
@@ -390,10 +410,10 @@ function viewerRights(viewer: Actor | null, offer: { providerOrgId: string; stat
 export async function getOffer(db: Kysely<DB>, id: string, viewer: Actor | null) {
 	const offer = await offerQuery(db).where('offer.id', '=', id).where(visibleTo(viewer)).executeTakeFirst()
 	if (!offer) return undefined
-	const [categories, covered] = await Promise.all([categoriesOf(db, [id]), listCoveredRegionCodes(db, id)])
+	const [categories, covered, used] = await Promise.all([categoriesOf(db, [id]), listCoveredRegionCodes(db, id), committedByOffer(db, [id])])
 	const codes = covered ?? []
 	const names = await fullNames(db, codes)
-	const figures = capacityFigures(offer.capacity)
+	const figures = capacityFigures(offer.capacity === null ? null : Number(offer.capacity), used.get(id) ?? 0)
 	return {
 		...offer,
 		categories: categories.get(id) ?? [],
@@ -408,9 +428,10 @@ export async function getOffer(db: Kysely<DB>, id: string, viewer: Actor | null)
 /** An org's offers, newest first; drafts only when the viewer is one of its members. */
 export async function listOffersForOrg(db: Kysely<DB>, orgId: string, viewer: Actor | null) {
 	const rows = await offerQuery(db).where('offer.providerOrgId', '=', orgId).where(visibleTo(viewer)).orderBy('offer.createdAt', 'desc').orderBy('offer.id', 'desc').limit(500).execute()
-	const categories = await categoriesOf(db, rows.map((r) => r.id))
+	const ids = rows.map((r) => r.id)
+	const [categories, used] = await Promise.all([categoriesOf(db, ids), committedByOffer(db, ids)])
 	return rows.map((r) => {
-		const figures = capacityFigures(r.capacity)
+		const figures = capacityFigures(r.capacity === null ? null : Number(r.capacity), used.get(r.id) ?? 0)
 		return {
 			...r,
 			categories: categories.get(r.id) ?? [],

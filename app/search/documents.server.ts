@@ -2,6 +2,7 @@
 // not returned here is removed from the index by the drain.
 import type { Kysely } from 'kysely'
 import type { DB } from '#db/schema.ts'
+import { committedByNeed, committedByOffer } from '#app/models/commitment/sum-commitment.server.ts'
 import { PROJECT_STATUSES } from '#app/models/marketplace-vocab.ts'
 import { capacityFigures, pairedRegionCodes } from '#app/models/offer.server.ts'
 import { fullNames, isInKeyCounty, keyCountiesAmong } from '#app/models/region.server.ts'
@@ -87,7 +88,7 @@ async function loadNeeds(db: Kysely<DB>, ids: string[]): Promise<SearchDocument[
 		.execute()
 	if (!rows.length) return []
 	const codes = rows.map((r) => r.villageCode)
-	const [keys, names] = await Promise.all([keyCountiesAmong(db, codes), fullNames(db, codes)])
+	const [keys, names, committed] = await Promise.all([keyCountiesAmong(db, codes), fullNames(db, codes), committedByNeed(db, rows.map((r) => r.id))])
 	return rows.map((r) => ({
 		id: r.id,
 		type: 'need',
@@ -103,9 +104,9 @@ async function loadNeeds(db: Kysely<DB>, ids: string[]): Promise<SearchDocument[
 		isKeyCounty: inKeyCounty([r.villageCode], keys),
 		createdAt: Number(r.publishedAt ?? r.createdAt),
 		neededBy: Number(r.neededBy),
-		// NOTE: the whole target until commitments exist; then target minus accepted-or-later
-		// commitments, and every commitment change must enqueue its need.
-		remaining: Number(r.target),
+		// The gap left: target minus accepted-or-later commitments (every commitment change
+		// enqueues its need and offer, commitment/notify-commitment.server.ts).
+		remaining: Math.max(Number(r.target) - (committed.get(r.id) ?? 0), 0),
 	}))
 }
 
@@ -155,7 +156,7 @@ async function loadOffers(db: Kysely<DB>, ids: string[]): Promise<SearchDocument
 		codesOf.set(r.id, codes)
 	}
 	const allCodes = [...new Set([...codesOf.values()].flat())]
-	const [keys, names] = await Promise.all([keyCountiesAmong(db, allCodes), fullNames(db, allCodes)])
+	const [keys, names, used] = await Promise.all([keyCountiesAmong(db, allCodes), fullNames(db, allCodes), committedByOffer(db, [...codesOf.keys()])])
 	return rows.flatMap((r) => {
 		const codes = codesOf.get(r.id)
 		if (!codes) return []
@@ -173,7 +174,7 @@ async function loadOffers(db: Kysely<DB>, ids: string[]): Promise<SearchDocument
 			orgKind: r.orgKind,
 			isKeyCounty: inKeyCounty(codes, keys),
 			createdAt: Number(r.publishedAt ?? r.createdAt),
-			remaining: capacityFigures(r.capacity === null ? null : Number(r.capacity)).remaining,
+			remaining: capacityFigures(r.capacity === null ? null : Number(r.capacity), used.get(r.id) ?? 0).remaining,
 		} satisfies SearchDocument
 	})
 }

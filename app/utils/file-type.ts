@@ -30,3 +30,21 @@ export function sniffImageType(bytes: Uint8Array): ImageType | undefined {
 	}
 	return undefined
 }
+
+export type EvidenceType = {
+	contentType: ImageType['contentType'] | 'application/pdf'
+	extension: ImageType['extension'] | 'pdf'
+	kind: 'photo' | 'document'
+}
+
+/**
+ * Evidence of delivery: a photo (JPEG, PNG, WebP, as above) or a PDF document (`%PDF-` at the
+ * start); anything else is undefined. NOTE: a PDF may carry scripts; it is served with a sandboxing
+ * CSP and nosniff like every upload, and browsers render it in their own viewer.
+ */
+export function sniffEvidenceType(bytes: Uint8Array): EvidenceType | undefined {
+	const image = sniffImageType(bytes)
+	if (image) return { ...image, kind: 'photo' }
+	if (startsWith(bytes, ascii('%PDF-'))) return { contentType: 'application/pdf', extension: 'pdf', kind: 'document' }
+	return undefined
+}

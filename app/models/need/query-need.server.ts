@@ -3,20 +3,62 @@
 import type { ExpressionBuilder, Kysely } from 'kysely'
 import type { DB, NeedStatus } from '#db/schema.ts'
 import { AppError } from '#app/utils/errors.ts'
+import { COUNTED_STATUSES, DELIVERED_STATUSES, VERIFIED_STATUSES } from '../commitment/sum-commitment.server.ts'
 import { listEvents } from '../event.server.ts'
 import { MAX_NEED_PHOTOS } from '../need.schema.ts'
-import type { Actor } from '../policy.server.ts'
+import { PROVIDER_KINDS } from '../organization.schema.ts'
+import { type Actor, roleAtLeast } from '../policy.server.ts'
 import { fullNames } from '../region.server.ts'
 import { PHOTO_STATUSES, canActForVillage, canReviewNeed, reviewScope, visibleScope } from './authorize-need.server.ts'
 
 export type Level = 'none' | 'partial' | 'full'
-export type NeedProgress = { committed: number; delivered: number; verified: number; coverage: Level; delivery: Level }
+/** A provider helping this need, with its accepted-or-later total (public, like the totals). */
+export type NeedHelper = { orgId: string; name: string; amount: number }
+export type NeedProgress = { committed: number; delivered: number; verified: number; coverage: Level; delivery: Level; helpers: NeedHelper[] }
 
-// NOTE: commitments arrive with a later issue; until then nothing is committed, delivered or
-// verified, and coverage/delivery are derived as none. Replace this with the derivation from
-// accepted-or-later commitments, never with stored columns.
-function progressOf(): NeedProgress {
-	return { committed: 0, delivered: 0, verified: 0, coverage: 'none', delivery: 'none' }
+function level(value: number, target: number): Level {
+	if (value <= 0) return 'none'
+	return value >= target ? 'full' : 'partial'
+}
+
+/**
+ * Derived from the need's commitments, never stored: committed = accepted-or-later amounts;
+ * delivered = what the village confirmed (delivered, verified, disputed, closed); verified = what
+ * an official signed off (verified, closed). Coverage compares committed with the target,
+ * delivery compares verified with it (only verified amounts count, DOMAIN.md). Helpers: the
+ * providers with accepted-or-later commitments, largest first.
+ */
+async function progressOf(db: Kysely<DB>, need: { id: string; target: number }): Promise<NeedProgress> {
+	const rows = await db
+		.selectFrom('commitment')
+		.innerJoin('organization as provider', 'provider.id', 'commitment.providerOrgId')
+		.select(['commitment.providerOrgId', 'provider.name', 'commitment.status', 'commitment.amount', 'commitment.deliveredAmount'])
+		.where('commitment.needId', '=', need.id)
+		.where('commitment.status', 'in', [...COUNTED_STATUSES])
+		.execute()
+	let committed = 0
+	let delivered = 0
+	let verified = 0
+	const helpers = new Map<string, NeedHelper>()
+	for (const r of rows) {
+		const amount = Number(r.amount)
+		const arrived = Number(r.deliveredAmount ?? 0)
+		committed += amount
+		if (DELIVERED_STATUSES.includes(r.status)) delivered += arrived
+		if (VERIFIED_STATUSES.includes(r.status)) verified += arrived
+		const helper = helpers.get(r.providerOrgId) ?? { orgId: r.providerOrgId, name: r.name, amount: 0 }
+		helper.amount += amount
+		helpers.set(r.providerOrgId, helper)
+	}
+	const target = Number(need.target)
+	return {
+		committed,
+		delivered,
+		verified,
+		coverage: level(committed, target),
+		delivery: level(verified, target),
+		helpers: [...helpers.values()].sort((a, b) => b.amount - a.amount || a.name.localeCompare(b.name)),
+	}
 }
 
 function photoCount(eb: ExpressionBuilder<DB, 'need'>) {
@@ -43,7 +85,7 @@ const has = (statuses: readonly NeedStatus[], status: NeedStatus) => statuses.in
 
 /**
  * One need for its page, or undefined when it does not exist or the viewer may not see it. With
- * the village's full name, the org's name, photos, progress (see NOTE above) and which actions the
+ * the village's full name, the org's name, photos, progress (see progressOf) and which actions the
  * viewer's buttons should offer (the writes check again in their own where).
  */
 export async function getNeed(db: Kysely<DB>, id: string, viewer: Actor | null) {
@@ -56,9 +98,10 @@ export async function getNeed(db: Kysely<DB>, id: string, viewer: Actor | null) 
 		.where(visibleScope(viewer))
 		.executeTakeFirst()
 	if (!need) return undefined
-	const [names, photos, duplicateOfNeed] = await Promise.all([
+	const [names, photos, progress, duplicateOfNeed] = await Promise.all([
 		fullNames(db, [need.villageCode]),
 		listNeedPhotos(db, id),
+		progressOf(db, need),
 		need.duplicateOf
 			? db.selectFrom('need').select(['id', 'title', 'status']).where('id', '=', need.duplicateOf).where(visibleScope(viewer)).executeTakeFirst()
 			: undefined,
@@ -72,9 +115,14 @@ export async function getNeed(db: Kysely<DB>, id: string, viewer: Actor | null) 
 		villageName: names.get(need.villageCode) ?? need.villageCode,
 		photos,
 		duplicateOfNeed,
-		progress: progressOf(),
+		progress,
 		viewer: {
 			isMember,
+			// A manager of a verified provider org who does not speak for this village (createCommitment checks again).
+			canCommit:
+				s === 'published' &&
+				!viewer?.memberships.some((m) => m.orgId === need.villageOrgId) &&
+				!!viewer?.memberships.some((m) => m.status === 'verified' && (PROVIDER_KINDS as readonly string[]).includes(m.kind) && roleAtLeast(m.role, 'admin')),
 			canEdit: isMember && has(['draft', 'returned'], s),
 			canSubmit: isManager && has(['draft', 'returned'], s),
 			canReview: canReview && s === 'submitted',
