@@ -12,6 +12,7 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import type { Kysely } from 'kysely'
 import type { DB, NeedStatus } from '#db/schema.ts'
+import { CommitmentStatusTags, ProgressRow, SuggestionReasons } from '#app/components/commitment.tsx'
 import { ErrorList } from '#app/components/form.tsx'
 import { PhotoInput, tapStyle } from '#app/components/need-form.tsx'
 import { CancelNeedSchema, CloseNeedSchema, MAX_NEED_PHOTOS, MarkDuplicateSchema, REVIEW_DECISIONS, ReviewNeedSchema, reconfirmNeedSchema } from '#app/models/need.schema.ts'
@@ -26,12 +27,15 @@ import {
 	reviewNeed,
 	submitNeed,
 } from '#app/models/need.server.ts'
-import { type Actor, governs } from '#app/models/policy.server.ts'
+import { listCommitmentsForNeed } from '#app/models/commitment.server.ts'
+import { PROVIDER_KINDS } from '#app/models/organization.schema.ts'
+import { type Actor, governs, roleAtLeast } from '#app/models/policy.server.ts'
+import { suggestOffersForNeed } from '#app/models/suggestion.server.ts'
 import { MAX_UPLOAD_MB, addNeedPhoto, removeNeedPhoto } from '#app/models/upload.server.ts'
 import { getRequestContext, requireActor } from '#app/utils/auth.server.ts'
 import { DAY_MS, formatChinaDate } from '#app/utils/china-date.ts'
 import { AppError, isAppError, msg } from '#app/utils/errors.ts'
-import { formatTarget, formatTime } from '#app/utils/format.ts'
+import { formatMeasure, formatTarget, formatTime } from '#app/utils/format.ts'
 import { notFound, replyWithError } from '#app/utils/http.server.ts'
 import { tm } from '#app/utils/i18n-message.ts'
 import { photoProblems, readPhotoForm, textValues } from '#app/utils/photo-form.server.ts'
@@ -64,6 +68,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	// Who did what is for the village and the officials over it; the public sees what happened.
 	const insider = !!actor && (need.viewer.isMember || governs(actor, need.villageCode))
 	const flash = flashFrom(new URL(request.url))
+	// Commitments are not public: the list holds only those the viewer may see (none when signed out).
+	const commitments = actor ? await listCommitmentsForNeed(db, need.id, actor) : []
+	const isProvider = !!actor?.memberships.some((m) => m.status === 'verified' && isProviderKind(m.kind))
+	const suggestions = actor && need.status === 'published' && (insider || isProvider) ? await offerSuggestions(db, need.id, actor, need.viewer.canCommit) : []
 	return {
 		need: {
 			id: need.id,
@@ -109,6 +117,41 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		// What the create form's redirect reports (photos that failed, a submit refused): for the village only.
 		flash: need.viewer.isMember ? flash : { ...flash, photoFailures: [], submitError: null },
 		tomorrow: formatChinaDate(Date.now() + DAY_MS),
+		commitments: commitments.map((c) => ({
+			id: c.id,
+			providerName: c.providerName,
+			amount: c.amount,
+			deliveredAmount: c.deliveredAmount,
+			status: c.status,
+			overdue: c.overdue,
+			dueAt: c.dueAt,
+		})),
+		suggestions,
+	}
+}
+
+const isProviderKind = (kind: string) => (PROVIDER_KINDS as readonly string[]).includes(kind)
+
+/**
+ * The top offers for this need, with their reasons, and whether the viewer manages the offer's
+ * provider (and so may pledge from it). Suggestions help; they never break the page.
+ */
+async function offerSuggestions(db: Kysely<DB>, needId: string, actor: Actor, canCommit: boolean) {
+	try {
+		const found = await suggestOffersForNeed(db, needId, { limit: 5 })
+		const managed = new Set(actor.memberships.filter((m) => m.status === 'verified' && isProviderKind(m.kind) && roleAtLeast(m.role, 'admin')).map((m) => m.orgId))
+		return found.map((s) => ({
+			offerId: s.offerId,
+			title: s.title,
+			providerOrgId: s.providerOrgId,
+			providerName: s.providerName,
+			providerKind: s.providerKind,
+			reasons: s.reasons,
+			canUse: canCommit && managed.has(s.providerOrgId),
+		}))
+	} catch (error) {
+		if (!isAppError(error)) console.error('offer suggestions failed', error)
+		return []
 	}
 }
 
@@ -235,7 +278,7 @@ type ActionData = ReturnType<typeof useActionData<typeof action>>
 
 export default function NeedPage() {
 	const { t, i18n } = useTranslation()
-	const { need, viewer, isPublic, maxMb, events, flash, tomorrow } = useLoaderData<typeof loader>()
+	const { need, viewer, isPublic, maxMb, events, flash, tomorrow, commitments, suggestions } = useLoaderData<typeof loader>()
 	const actionData = useActionData<typeof action>()
 	const lang = i18n.language
 	const target = (n: number) => formatTarget(t, lang, need.measure, n, need.unit)
@@ -291,6 +334,13 @@ export default function NeedPage() {
 				{need.statusNote ? <> {t('need.detail.status_note', { note: need.statusNote })}</> : null}
 			</p>
 			{isPublic ? null : <p className="muted">{t('need.detail.private_hint')}</p>}
+			{viewer.canCommit ? (
+				<p>
+					<Link to={`/commitments/new?need=${encodeURIComponent(need.id)}`} className="button" style={{ ...tapStyle, lineHeight: '28px', fontSize: '1.05rem' }}>
+						{t('commitment.need_page.commit_button')}
+					</Link>
+				</p>
+			) : null}
 			{villageActions || reviewActions ? (
 				<p>
 					<a href="#actions" className="button secondary" style={{ ...tapStyle, lineHeight: '28px' }}>
@@ -387,22 +437,9 @@ export default function NeedPage() {
 				) : null}
 			</section>
 
-			<section className="card" aria-labelledby="h-progress">
-				<h2 id="h-progress" style={{ marginTop: 0 }}>
-					{t('need.detail.progress')}
-				</h2>
-				<dl style={dlStyle}>
-					<dt>{t('need.detail.committed')}</dt>
-					<dd style={ddStyle}>{target(need.progress.committed)}</dd>
-					<dt>{t('need.detail.delivered')}</dt>
-					<dd style={ddStyle}>{target(need.progress.delivered)}</dd>
-					<dt>{t('need.detail.verified')}</dt>
-					<dd style={ddStyle}>{target(need.progress.verified)}</dd>
-				</dl>
-				<p className="muted" style={{ marginBottom: 0 }}>
-					{t('need.page.progress_coming')}
-				</p>
-			</section>
+			<Progress need={need} />
+			{commitments.length || (viewer.isMember && need.status === 'published') ? <NeedCommitments commitments={commitments} measure={need.measure} unit={need.unit} /> : null}
+			{suggestions.length ? <Suggestions needId={need.id} suggestions={suggestions} /> : null}
 
 			{villageActions || reviewActions ? (
 				<section className="card" id="actions" aria-labelledby="h-actions">
@@ -515,6 +552,127 @@ export default function NeedPage() {
 
 			<Timeline events={events} />
 		</>
+	)
+}
+
+function Progress({ need }: { need: LoaderData['need'] }) {
+	const { t, i18n } = useTranslation()
+	const lang = i18n.language
+	const { progress } = need
+	const target = (n: number) => formatTarget(t, lang, need.measure, n, need.unit)
+	const ofTarget = (n: number) => t('commitment.need_page.of_target', { value: target(n), target: target(need.target) })
+	const remaining = Math.max(need.target - progress.committed, 0)
+	return (
+		<section className="card" aria-labelledby="h-progress">
+			<h2 id="h-progress" style={{ marginTop: 0 }}>
+				{t('need.detail.progress')}
+			</h2>
+			<ProgressRow label={t('need.detail.committed')} value={progress.committed} target={need.target} text={ofTarget(progress.committed)} />
+			<ProgressRow label={t('need.detail.delivered')} value={progress.delivered} target={need.target} text={ofTarget(progress.delivered)} />
+			<ProgressRow label={t('need.detail.verified')} value={progress.verified} target={need.target} text={ofTarget(progress.verified)} />
+			<dl style={dlStyle}>
+				<dt>{t('need.detail.coverage')}</dt>
+				<dd style={ddStyle}>
+					<span className={`tag ${progress.coverage === 'full' ? 'verified' : progress.coverage === 'partial' ? 'pending' : ''}`}>{t(`need.level.${progress.coverage}`)}</span>
+					{remaining > 0 ? <span className="muted"> {t('commitment.need_page.remaining', { remaining: target(remaining) })}</span> : null}
+				</dd>
+				<dt>{t('need.detail.delivery')}</dt>
+				<dd style={ddStyle}>
+					<span className={`tag ${progress.delivery === 'full' ? 'verified' : progress.delivery === 'partial' ? 'pending' : ''}`}>{t(`need.level.${progress.delivery}`)}</span>
+				</dd>
+			</dl>
+			<p className="muted" style={{ margin: '8px 0 0' }}>
+				{t('commitment.need_page.counting_hint')}
+			</p>
+			<h3>{t('commitment.detail.helpers')}</h3>
+			{progress.helpers.length ? (
+				<ul className="plain">
+					{progress.helpers.map((h) => (
+						<li key={h.orgId} style={{ display: 'flex', flexWrap: 'wrap', justifyContent: 'space-between', gap: '0 12px', overflowWrap: 'anywhere' }}>
+							<Link to={`/orgs/${h.orgId}`}>{h.name}</Link>
+							<strong>{target(h.amount)}</strong>
+						</li>
+					))}
+				</ul>
+			) : (
+				<p className="muted" style={{ marginBottom: 0 }}>
+					{t('commitment.detail.helpers_empty')}
+				</p>
+			)}
+		</section>
+	)
+}
+
+function NeedCommitments({ commitments, measure, unit }: { commitments: LoaderData['commitments']; measure: string; unit: string | null }) {
+	const { t, i18n } = useTranslation()
+	const lang = i18n.language
+	return (
+		<section className="card" aria-labelledby="h-commitments">
+			<h2 id="h-commitments" style={{ marginTop: 0 }}>
+				{t('commitment.need_list_title')}
+			</h2>
+			{commitments.length ? (
+				<ul className="plain">
+					{commitments.map((c) => (
+						<li key={c.id} style={{ padding: '8px 0', background: c.overdue ? '#fff5f5' : undefined }}>
+							<Link to={`/commitments/${c.id}`} style={{ fontWeight: 600, overflowWrap: 'anywhere', display: 'inline-block', padding: '6px 0' }}>
+								{c.providerName}
+							</Link>{' '}
+							<CommitmentStatusTags status={c.status} overdue={c.overdue} />
+							<div className="muted">
+								{t('commitment.detail.amount')} {formatMeasure(measure, c.amount, unit, lang)}
+								{c.deliveredAmount !== null ? ` · ${t('commitment.detail.delivered_amount')} ${formatMeasure(measure, c.deliveredAmount, unit, lang)}` : null}
+								{' · '}
+								{t('commitment.detail.due_at')} <time dateTime={formatChinaDate(c.dueAt)}>{formatChinaDate(c.dueAt)}</time>
+							</div>
+						</li>
+					))}
+				</ul>
+			) : (
+				<p className="muted" style={{ marginBottom: 0 }}>
+					{t('commitment.empty')}
+				</p>
+			)}
+			<p className="muted" style={{ marginBottom: 0 }}>
+				{t('commitment.need_page.list_private')}
+			</p>
+		</section>
+	)
+}
+
+function Suggestions({ needId, suggestions }: { needId: string; suggestions: LoaderData['suggestions'] }) {
+	const { t } = useTranslation()
+	return (
+		<section className="card" aria-labelledby="h-suggestions">
+			<h2 id="h-suggestions" style={{ marginTop: 0 }}>
+				{t('commitment.need_page.suggestions_title')}
+			</h2>
+			<p className="muted">{t('commitment.need_page.suggestions_intro')}</p>
+			<ol style={{ paddingLeft: '1.4em', margin: 0 }}>
+				{suggestions.map((s) => (
+					<li key={s.offerId} style={{ padding: '8px 0', borderBottom: '1px dashed var(--line)' }}>
+						<Link to={`/offers/${s.offerId}`} style={{ fontWeight: 600, overflowWrap: 'anywhere' }}>
+							{s.title}
+						</Link>
+						<div className="muted" style={{ overflowWrap: 'anywhere' }}>
+							{s.providerName} · {t(`vocab.org_kind.${s.providerKind}`)}
+						</div>
+						<SuggestionReasons reasons={s.reasons} />
+						{s.canUse ? (
+							<p style={{ margin: '6px 0 0' }}>
+								<Link
+									to={`/commitments/new?${new URLSearchParams({ need: needId, offer: s.offerId })}`}
+									className="button secondary"
+									style={{ ...tapStyle, lineHeight: '28px' }}
+								>
+									{t('commitment.need_page.use_offer')}
+								</Link>
+							</p>
+						) : null}
+					</li>
+				))}
+			</ol>
+		</section>
 	)
 }
 

@@ -370,7 +370,7 @@ describe('/needs/:needId', () => {
 		// Line breaks survive as text, kept visible by CSS.
 		expect(html).toMatch(/white-space:pre-wrap[^>]*>第一行\n&lt;img/)
 		expect(html).toContain('¥120,000')
-		expect(html).toContain('对接功能上线后显示')
+		expect(html).toContain('暂无已接受的承诺。')
 		expect(html).toContain('href="/regions/513431100201"')
 		// An anonymous visitor gets no action forms.
 		expect(html).not.toContain('name="intent"')

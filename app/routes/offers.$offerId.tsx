@@ -6,12 +6,17 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { Pair, cardDl } from '#app/components/browse.tsx'
+import { CommitmentStatusTags, SuggestionReasons } from '#app/components/commitment.tsx'
 import { ErrorList } from '#app/components/form.tsx'
+import { listCommitmentsForOrg } from '#app/models/commitment.server.ts'
 import { listEvents } from '#app/models/event.server.ts'
 import { OFFER_ACTIONS, type OfferAction, OfferTransitionSchema } from '#app/models/offer.schema.ts'
 import { getOffer, transitionOffer } from '#app/models/offer.server.ts'
+import { roleAtLeast } from '#app/models/policy.server.ts'
+import { suggestNeedsForOffer } from '#app/models/suggestion.server.ts'
 import { getRequestContext, requireActor } from '#app/utils/auth.server.ts'
 import { formatChinaDate } from '#app/utils/china-date.ts'
+import { isAppError } from '#app/utils/errors.ts'
 import { formatMeasure } from '#app/utils/format.ts'
 import { notFound, replyWithError } from '#app/utils/http.server.ts'
 import { tm } from '#app/utils/i18n-message.ts'
@@ -24,7 +29,32 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	if (!offer) notFound()
 	const insider = !!offer.viewer.role
 	const events = await listEvents(db, 'offer', offer.id)
+	// Commitments drawing on this offer that the viewer may see (all of them for the provider's
+	// members, a village its own, officials those in their jurisdiction; none when signed out).
+	const helped = actor ? (await listCommitmentsForOrg(db, offer.providerOrgId, actor, { side: 'provider', limit: 500 })).filter((c) => c.offerId === offer.id) : []
+	const canPledge = !!offer.viewer.role && roleAtLeast(offer.viewer.role, 'admin')
+	let suggestions: Awaited<ReturnType<typeof suggestNeedsForOffer>> = []
+	if (insider && offer.status === 'active') {
+		try {
+			suggestions = await suggestNeedsForOffer(db, offer.id, { limit: 5 })
+		} catch (error) {
+			// Suggestions help; they never break the page.
+			if (!isAppError(error)) console.error('need suggestions failed', error)
+		}
+	}
 	return {
+		helped: helped.map((c) => ({
+			id: c.id,
+			needId: c.needId,
+			needTitle: c.needTitle,
+			villageOrgName: c.villageOrgName,
+			amount: c.amount,
+			deliveredAmount: c.deliveredAmount,
+			status: c.status,
+			overdue: c.overdue,
+		})),
+		suggestions: suggestions.map((s) => ({ needId: s.needId, title: s.title, villageName: s.villageName, reasons: s.reasons })),
+		canPledge,
 		offer,
 		// Who did what is for the provider's members; everyone sees what happened and when.
 		events: events.map((e) => ({ id: e.id, action: e.action, note: e.note, createdAt: e.createdAt, actorName: insider ? e.actorName : null })),
@@ -59,7 +89,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function OfferPage() {
 	const { t, i18n } = useTranslation()
-	const { offer, events, insider } = useLoaderData<typeof loader>()
+	const { offer, events, insider, helped, suggestions, canPledge } = useLoaderData<typeof loader>()
 	const actionData = useActionData<typeof action>()
 	const [searchParams] = useSearchParams()
 	const lang = i18n.language
@@ -121,12 +151,8 @@ export default function OfferPage() {
 							<strong>{formatMeasure(offer.measure, offer.capacity, offer.unit, lang)}</strong>
 						)}
 					</Pair>
-					{offer.capacity !== null ? (
-						<>
-							<Pair label={t('offer.capacity_used')}>{formatMeasure(offer.measure, offer.capacityUsed, offer.unit, lang)}</Pair>
-							<Pair label={t('offer.remaining')}>{formatMeasure(offer.measure, offer.remaining ?? 0, offer.unit, lang)}</Pair>
-						</>
-					) : null}
+					<Pair label={t('offer.capacity_used')}>{formatMeasure(offer.measure, offer.capacityUsed, offer.unit, lang)}</Pair>
+					{offer.capacity !== null ? <Pair label={t('offer.remaining')}>{formatMeasure(offer.measure, offer.remaining ?? 0, offer.unit, lang)}</Pair> : null}
 					<Pair label={t('offer.coverage')}>
 						<div>{t(`vocab.coverage.${offer.coverage}`)}</div>
 						{offer.coverage === 'nationwide' ? null : offer.coversNowhere ? (
@@ -154,6 +180,71 @@ export default function OfferPage() {
 					<Link to={`/needs?${new URLSearchParams(offer.categories.map((c) => ['category', c]))}`}>{t('offer.matching_needs')}</Link>
 				</p>
 			</section>
+
+			{helped.length || insider ? (
+				<section className="card" aria-labelledby="h-helped">
+					<h2 id="h-helped" style={{ marginTop: 0 }}>
+						{t('commitment.offer_page.helped_title')}
+					</h2>
+					{helped.length ? (
+						<ul className="plain">
+							{helped.map((c) => (
+								<li key={c.id} style={{ padding: '8px 0', background: c.overdue ? '#fff5f5' : undefined }}>
+									<Link to={`/commitments/${c.id}`} style={{ fontWeight: 600, overflowWrap: 'anywhere', display: 'inline-block', padding: '6px 0' }}>
+										{c.villageOrgName}
+									</Link>{' '}
+									<CommitmentStatusTags status={c.status} overdue={c.overdue} />
+									<div style={{ overflowWrap: 'anywhere' }}>
+										<Link to={`/needs/${c.needId}`}>{c.needTitle}</Link>
+									</div>
+									<div className="muted">
+										{t('commitment.detail.amount')} {formatMeasure(offer.measure, c.amount, offer.unit, lang)}
+										{c.deliveredAmount !== null ? ` · ${t('commitment.detail.delivered_amount')} ${formatMeasure(offer.measure, c.deliveredAmount, offer.unit, lang)}` : null}
+									</div>
+								</li>
+							))}
+						</ul>
+					) : (
+						<p className="muted">{t('commitment.offer_page.helped_empty')}</p>
+					)}
+					<p className="muted" style={{ marginBottom: 0 }}>
+						{t('commitment.offer_page.helped_private')}
+					</p>
+				</section>
+			) : null}
+
+			{suggestions.length ? (
+				<section className="card" aria-labelledby="h-suggested-needs">
+					<h2 id="h-suggested-needs" style={{ marginTop: 0 }}>
+						{t('commitment.offer_page.suggestions_title')}
+					</h2>
+					<p className="muted">{t('commitment.offer_page.suggestions_intro')}</p>
+					<ol style={{ paddingLeft: '1.4em', margin: 0 }}>
+						{suggestions.map((s) => (
+							<li key={s.needId} style={{ padding: '8px 0', borderBottom: '1px dashed var(--line)' }}>
+								<Link to={`/needs/${s.needId}`} style={{ fontWeight: 600, overflowWrap: 'anywhere' }}>
+									{s.title}
+								</Link>
+								<div className="muted" style={{ overflowWrap: 'anywhere' }}>
+									{s.villageName}
+								</div>
+								<SuggestionReasons reasons={s.reasons} />
+								{canPledge ? (
+									<p style={{ margin: '6px 0 0' }}>
+										<Link
+											to={`/commitments/new?${new URLSearchParams({ need: s.needId, offer: offer.id })}`}
+											className="button secondary"
+											style={{ minHeight: 44, lineHeight: '28px' }}
+										>
+											{t('commitment.offer_page.use_for_need')}
+										</Link>
+									</p>
+								) : null}
+							</li>
+						))}
+					</ol>
+				</section>
+			) : null}
 
 			{insider ? (
 				<section className="card" aria-labelledby="h-manage">

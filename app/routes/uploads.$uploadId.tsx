@@ -31,13 +31,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		if (isAppError(error) && error.code === 'not_found') return notFound()
 		throw error
 	}
+	// Photos show in the page; a PDF is downloaded rather than opened in the site's origin (a PDF may
+	// carry scripts and links, and some viewers ignore the sandbox).
+	const disposition = upload.contentType === 'application/pdf' ? 'attachment' : 'inline'
 	return new Response(new Uint8Array(bytes), {
 		status: 200,
 		headers: {
 			'Content-Type': upload.contentType,
 			'Content-Length': String(bytes.byteLength),
 			'X-Content-Type-Options': 'nosniff',
-			'Content-Disposition': `inline; filename*=UTF-8''${encodeFilename(upload.originalName)}`,
+			'Content-Disposition': `${disposition}; filename*=UTF-8''${encodeFilename(upload.originalName)}`,
 			// Private: a draft's photo must not sit in a shared cache after the need changes hands.
 			'Cache-Control': 'private, max-age=3600',
 			'Content-Security-Policy': UPLOAD_CSP,

@@ -1,4 +1,5 @@
-// Reading need forms that may carry photos (multipart), shared by the need routes' actions.
+// Reading forms that may carry files (multipart): need photos here, commitment evidence in
+// evidence-form.server.ts.
 // Server-only: it must not be imported by anything the browser bundle needs.
 import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node'
 import { MAX_NEED_PHOTOS } from '#app/models/need.schema.ts'
@@ -21,24 +22,29 @@ export function withUnixNewlines(formData: FormData): FormData {
 
 export type PhotoForm = { formData: FormData; photos: File[]; oversized: string[]; tooMany: boolean; aborted: boolean }
 
+/** A form that may carry files in one file field (`field`), read by readFileForm. */
+export type FileForm = { formData: FormData; files: File[]; oversized: string[]; tooMany: boolean; aborted: boolean }
+export type FileFormOptions = { field: string; maxFiles: number; maxBytes: number }
+
 /**
- * Reads a form that may carry photos (multipart, or urlencoded without them). Each photo is held
- * in memory up to MAX_UPLOAD_BYTES; a larger one is read to its end and dropped with its name kept
- * for the error, so the other fields survive and the form comes back filled in.
+ * Reads a form that may carry files in `field` (multipart, or urlencoded without them). Each file
+ * is held in memory up to `maxBytes`; a larger one is read to its end and dropped with its name kept
+ * for the error, so the other fields survive and the form comes back filled in. Files beyond
+ * `maxFiles` are drained and flagged as `tooMany`; files in any other field are drained unread.
  */
-export async function readPhotoForm(request: Request): Promise<PhotoForm> {
-	const result: PhotoForm = { formData: new FormData(), photos: [], oversized: [], tooMany: false, aborted: false }
+export async function readFileForm(request: Request, options: FileFormOptions): Promise<FileForm> {
+	const result: FileForm = { formData: new FormData(), files: [], oversized: [], tooMany: false, aborted: false }
 	if (!(request.headers.get('content-type') ?? '').startsWith('multipart/form-data')) {
 		result.formData = withUnixNewlines(await request.formData())
 		return result
 	}
-	const memory = unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES + 1 })
+	const memory = unstable_createMemoryUploadHandler({ maxPartSize: options.maxBytes + 1 })
 	let parts = 0
 	let discarded = 0
 	const drain = async (chunks: AsyncIterable<Uint8Array>) => {
 		for await (const chunk of chunks) {
 			discarded += chunk.byteLength
-			if (discarded > MAX_DISCARDED_BYTES) throw new MaxPartSizeExceededError('photos', MAX_DISCARDED_BYTES)
+			if (discarded > MAX_DISCARDED_BYTES) throw new MaxPartSizeExceededError(options.field, MAX_DISCARDED_BYTES)
 		}
 	}
 	try {
@@ -47,14 +53,14 @@ export async function readPhotoForm(request: Request): Promise<PhotoForm> {
 			// A text field over the limit is not from our form: the whole request is refused.
 			if (part.filename === undefined) return memory(part)
 			// An empty file input still sends a part, with no name and no bytes.
-			if (part.name !== 'photos' || part.filename === '') return drain(part.data).then(() => undefined)
-			if (result.photos.length >= MAX_NEED_PHOTOS) {
+			if (part.name !== options.field || part.filename === '') return drain(part.data).then(() => undefined)
+			if (result.files.length >= options.maxFiles) {
 				result.tooMany = true
 				return drain(part.data).then(() => undefined)
 			}
 			try {
 				const file = await memory(part)
-				if (file instanceof File) result.photos.push(file)
+				if (file instanceof File) result.files.push(file)
 				return undefined
 			} catch (error) {
 				if (!(error instanceof MaxPartSizeExceededError)) throw error
@@ -69,6 +75,12 @@ export async function readPhotoForm(request: Request): Promise<PhotoForm> {
 	}
 	result.formData = withUnixNewlines(result.formData)
 	return result
+}
+
+/** Reads a need form that may carry photos (the `photos` field; see readFileForm). */
+export async function readPhotoForm(request: Request): Promise<PhotoForm> {
+	const { files, ...rest } = await readFileForm(request, { field: 'photos', maxFiles: MAX_NEED_PHOTOS, maxBytes: MAX_UPLOAD_BYTES })
+	return { ...rest, photos: files }
 }
 
 /**
