@@ -83,6 +83,11 @@ function Header() {
 								</NavLink>
 							</li>
 						) : null}
+						{nav?.orgs.some((o) => o.status === 'verified' && o.kind !== 'government') ? (
+							<li>
+								<NavLink to="/commitments">{t('commitment.list_title')}</NavLink>
+							</li>
+						) : null}
 						{hasVillage ? (
 							<li>
 								<NavLink to={`/orgs/${nav?.orgs.find((o) => o.kind === "village" && o.status === "verified")?.id}`}>{t("nav.my_village")}</NavLink>
