@@ -439,6 +439,9 @@ try {
 	await time(warm, (id) => suggestOffersForNeed(db, id, { now, engine }))
 	console.log(line('suggestOffersForNeed (embedded)', await time(world.needIds, (id) => suggestOffersForNeed(db, id, { now, engine }))))
 	console.log(line('suggestOffersForNeed (no engine)', await time(world.needIds, (id) => suggestOffersForNeed(db, id, { now, engine: null }))))
+	// A search server's round trip, without its work: shows that the text queries overlap the SQL.
+	const remote: SearchEngine = { ...engine, search: () => new Promise((resolve) => setTimeout(() => resolve({ hits: [], total: 0, facets: { categories: {}, status: {}, urgency: {}, orgKind: {} } }), 20)) }
+	console.log(line('suggestOffersForNeed (20 ms stub)', await time(world.needIds, (id) => suggestOffersForNeed(db, id, { now, engine: remote }))))
 	await time(world.offerIds.slice(0, SIZES.warmup), (id) => suggestNeedsForOffer(db, id, { now, engine }))
 	console.log(line('suggestNeedsForOffer (embedded)', await time(world.offerIds, (id) => suggestNeedsForOffer(db, id, { now, engine }))))
 } catch (error) {

@@ -12,7 +12,7 @@ import { AppError } from '#app/utils/errors.ts'
 import { OVERDUE_STATUSES } from './commitment/query-commitment.server.ts'
 import { COUNTED_STATUSES, VERIFIED_STATUSES, committedByNeed, committedByOffer } from './commitment/sum-commitment.server.ts'
 import { pairedRegionCodes } from './offer.server.ts'
-import { ancestorCodes, codeAtLevel, covers, levelOfCode, regionPrefix } from './region-code.ts'
+import { ancestorCodes, codeAtLevel, isRegionCode, levelOfCode, regionPrefix } from './region-code.ts'
 import { isInKeyCounty, keyCountiesAmong } from './region.server.ts'
 import {
 	GEOGRAPHY_TIERS,
@@ -152,28 +152,44 @@ function byScoreThenId(a: { score: number; id: string }, b: { score: number; id:
 	return b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 }
 
+/** A pairing with the prefixes of its regions, computed once for many providers and villages. */
+type PreparedPairing = PairingRow & { recipientPrefix: string; providerPrefix: string | null }
+
+function preparePairings(rows: PairingRow[]): PreparedPairing[] {
+	return rows
+		.filter((p) => isRegionCode(p.recipientRegionCode))
+		.map((p) => ({
+			kind: p.kind,
+			providerOrgId: p.providerOrgId,
+			providerRegionCode: p.providerRegionCode,
+			recipientRegionCode: p.recipientRegionCode,
+			recipientPrefix: regionPrefix(p.recipientRegionCode),
+			providerPrefix: p.providerRegionCode && isRegionCode(p.providerRegionCode) ? regionPrefix(p.providerRegionCode) : null,
+		}))
+}
+
 /**
  * The strongest pairing between a provider and a village among `pairings` (active ones): 结对 with
  * the village, 定点帮扶 of its county, then 东西部协作 whose western side contains the village and
  * whose eastern side contains the provider org's region (any provider kind: the eastern region's
  * enterprises and social orgs take part in its cooperation too, not only its government partner).
  */
-function strongestPairing(villageCode: string, orgId: string, orgRegion: string | null, pairings: PairingRow[]): PairingRow | undefined {
-	let best: PairingRow | undefined
+function strongestPairing(villageCode: string, orgId: string, orgRegion: string | null, pairings: PreparedPairing[]): PreparedPairing | undefined {
+	let best: PreparedPairing | undefined
 	for (const p of pairings) {
-		if (!covers(p.recipientRegionCode, villageCode)) continue
-		const related = p.kind === 'east_west' ? !!orgRegion && !!p.providerRegionCode && covers(p.providerRegionCode, orgRegion) : p.providerOrgId === orgId
+		if (!villageCode.startsWith(p.recipientPrefix)) continue
+		const related = p.kind === 'east_west' ? !!orgRegion && !!p.providerPrefix && orgRegion.startsWith(p.providerPrefix) : p.providerOrgId === orgId
 		if (related && (!best || comparePairings(p, best) < 0)) best = p
 	}
 	return best
 }
 
 /** Stronger tier first; within a tier the most specific recipient (county before province), then by codes. */
-function comparePairings(a: PairingRow, b: PairingRow): number {
+function comparePairings(a: PreparedPairing, b: PreparedPairing): number {
 	const key = (p: PairingRow) => `${p.recipientRegionCode}:${p.providerRegionCode ?? ''}:${p.providerOrgId ?? ''}`
 	return (
 		PAIRING_TIERS[b.kind] - PAIRING_TIERS[a.kind] ||
-		regionPrefix(b.recipientRegionCode).length - regionPrefix(a.recipientRegionCode).length ||
+		b.recipientPrefix.length - a.recipientPrefix.length ||
 		(key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)
 	)
 }
@@ -359,52 +375,67 @@ type NeedRow = { id: string; villageCode: string; category: NeedCategory; measur
 /** `remaining`: capacity left (capacity minus accepted-or-later commitments, > 0); null = unlimited. */
 type OfferCandidate = { id: string; providerOrgId: string; remaining: number | null; providerRegionCode: string | null }
 
-function usedCapacity(eb: ExpressionBuilder<DB & { provider: DB['organization'] }, 'offer' | 'provider'>) {
-	return eb
+/**
+ * Capacity used (accepted-or-later commitments), looked up only for offers with a capacity. The
+ * statuses are summed over, not filtered on: filtering would make SQLite seek
+ * commitment_offer_idx once per status for every candidate, where one seek per offer suffices.
+ */
+function usedCapacity(eb: ExpressionBuilder<DB, 'offer'>) {
+	const used = eb
 		.selectFrom('commitment')
-		.select((c) => c.fn.sum<number>('commitment.amount').as('used'))
+		.select((c) => c.fn.sum<number>(c.case().when('commitment.status', 'in', [...COUNTED_STATUSES]).then(c.ref('commitment.amount')).end()).as('used'))
 		.whereRef('commitment.offerId', '=', 'offer.id')
-		.where('commitment.status', 'in', [...COUNTED_STATUSES])
-		.as('used')
+	return eb.case().when('offer.capacity', 'is not', null).then(used).end().as('used')
 }
 
 /**
  * Live offers passing every gate for the need, with their provider's region. One query per
  * coverage kind, each answered from an index of 202611231300_suggestion_indexes without reading
  * offer rows: nationwide offers and the listed-regions filter through offer_match_idx, the
- * offers of the village's paired providers through offer_provider_match_idx. Titles and names are
- * loaded for the winners only. Offers whose capacity is used up are left out.
+ * offers of the village's paired providers through offer_provider_match_idx (both match more
+ * terms than any older index, so SQLite picks them even without ANALYZE statistics, which the app
+ * never collects). Titles and names are loaded for the winners only. Offers whose capacity is used
+ * up, and offers of providers that are not verified, are left out.
  */
 async function offerCandidates(db: Kysely<DB>, need: NeedRow, chain: string[], pairedOrgIds: string[], now: number): Promise<OfferCandidate[]> {
 	const today = chinaDayStart(now)
-	type Eb = ExpressionBuilder<DB & { provider: DB['organization'] }, 'offer' | 'provider'>
-	const columns = (eb: Eb) =>
-		['offer.id', 'offer.providerOrgId', 'offer.capacity', 'provider.regionCode as providerRegionCode', 'provider.status as providerStatus', usedCapacity(eb)] as const
-	const gates = (coverage: OfferCoverage) => (eb: Eb) =>
-		eb.and([
-			eb('offer.status', '=', 'active'),
-			eb('offer.measure', '=', need.measure),
-			eb('offer.coverage', '=', coverage),
-			...(need.measure === 'quantity' ? [eb('offer.unit', '=', need.unit)] : []),
-			eb('offer.validUntil', '>=', today),
-			eb('offer.validFrom', '<=', now),
-			eb.exists(eb.selectFrom('offerCategory').select('offerCategory.offerId').whereRef('offerCategory.offerId', '=', 'offer.id').where('offerCategory.category', '=', need.category)),
-		])
-	const fromOffers = (coverage: OfferCoverage) => db.selectFrom('offer').innerJoin('organization as provider', 'provider.id', 'offer.providerOrgId').select(columns).where(gates(coverage))
+	const fromOffers = (coverage: OfferCoverage) =>
+		db
+			.selectFrom('offer')
+			.select((eb) => ['offer.id', 'offer.providerOrgId', 'offer.capacity', usedCapacity(eb)])
+			.where((eb) =>
+				eb.and([
+					eb('offer.status', '=', 'active'),
+					eb('offer.measure', '=', need.measure),
+					eb('offer.coverage', '=', coverage),
+					// Amounts have no unit (null), so this is "the same unit" for both measures, and the
+					// index column stays usable for the range on valid_until that follows it.
+					need.unit === null ? eb('offer.unit', 'is', null) : eb('offer.unit', '=', need.unit),
+					eb('offer.validUntil', '>=', today),
+					eb('offer.validFrom', '<=', now),
+					eb.exists(eb.selectFrom('offerCategory').select('offerCategory.offerId').whereRef('offerCategory.offerId', '=', 'offer.id').where('offerCategory.category', '=', need.category)),
+				]),
+			)
 	const parts = [
 		await fromOffers('nationwide').execute(),
 		await fromOffers('regions')
 			.where('offer.id', 'in', db.selectFrom('offerRegion').select('offerRegion.offerId').where('offerRegion.regionCode', 'in', chain))
 			.execute(),
 		pairedOrgIds.length ? await fromOffers('pairings').where('offer.providerOrgId', 'in', pairedOrgIds).execute() : [],
-	]
+	].flat()
+
+	// Providers once each, not joined per offer. NOTE: the status is checked here, not in SQL:
+	// without statistics SQLite would read every verified org through organization_status_idx.
+	const providers = new Map<string, { status: string; regionCode: string | null }>()
+	for (const part of chunks([...new Set(parts.map((r) => r.providerOrgId))])) {
+		for (const p of await db.selectFrom('organization').select(['id', 'status', 'regionCode']).where('id', 'in', part).execute()) providers.set(p.id, p)
+	}
 	const out: OfferCandidate[] = []
-	for (const r of parts.flat()) {
-		// NOTE: the provider's status is checked here, not in SQL: without statistics SQLite would
-		// read every verified org through organization_status_idx instead of the few it needs.
-		if (r.providerStatus !== 'verified') continue
+	for (const r of parts) {
+		const provider = providers.get(r.providerOrgId)
+		if (provider?.status !== 'verified') continue
 		const remaining = r.capacity === null ? null : Number(r.capacity) - Number(r.used ?? 0)
-		if (remaining === null || remaining > 0) out.push({ id: r.id, providerOrgId: r.providerOrgId, remaining, providerRegionCode: r.providerRegionCode })
+		if (remaining === null || remaining > 0) out.push({ id: r.id, providerOrgId: r.providerOrgId, remaining, providerRegionCode: provider.regionCode })
 	}
 	return out
 }
@@ -428,7 +459,7 @@ export async function suggestOffersForNeed(db: Kysely<DB>, needId: string, optio
 	const village = need.villageCode
 	const chain = [...ancestorCodes(village), village]
 
-	const [committed, pairings] = await Promise.all([
+	const [committed, pairingRows] = await Promise.all([
 		committedByNeed(db, [need.id]),
 		db
 			.selectFrom('pairing')
@@ -437,6 +468,7 @@ export async function suggestOffersForNeed(db: Kysely<DB>, needId: string, optio
 			.where('recipientRegionCode', 'in', chain)
 			.execute(),
 	])
+	const pairings = preparePairings(pairingRows)
 	const gap = Number(need.target) - (committed.get(need.id) ?? 0)
 	if (gap <= 0) return []
 
@@ -626,7 +658,7 @@ export async function suggestNeedsForOffer(db: Kysely<DB>, offerId: string, opti
 	// contains its region (strongestPairing decides which reach each village).
 	const orgRegion = offer.providerRegionCode
 	const eastSides = orgRegion ? [...ancestorCodes(orgRegion), orgRegion] : []
-	const pairings = await db
+	const pairingRows = await db
 		.selectFrom('pairing')
 		.select(['kind', 'providerOrgId', 'providerRegionCode', 'recipientRegionCode'])
 		.where('status', '=', 'active')
@@ -636,6 +668,7 @@ export async function suggestNeedsForOffer(db: Kysely<DB>, offerId: string, opti
 			return eb.or(ors)
 		})
 		.execute()
+	const pairings = preparePairings(pairingRows)
 
 	const villages = [...new Set(needs.map((n) => n.villageCode))]
 	const nameCodes = new Set<string>()
