@@ -97,7 +97,7 @@ const FACTORS = Object.keys(SUGGESTION_WEIGHTS) as SuggestionFactor[]
 const daysLeft = (f: Pick<SuggestionFacts, 'neededBy' | 'now'>) => Math.max(0, Math.ceil((f.neededBy - f.now) / DAY_MS))
 
 /** Each factor's value, 0..1 (SUGGESTION_WEIGHTS says what it is worth). */
-export function factorValues(f: SuggestionFacts): Record<SuggestionFactor, number> {
+function factorValues(f: SuggestionFacts): Record<SuggestionFactor, number> {
 	return {
 		pairing: f.pairing ? PAIRING_TIERS[f.pairing.kind] : 0,
 		geography: f.geography ? GEOGRAPHY_TIERS[f.geography.level] : 0,
