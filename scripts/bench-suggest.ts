@@ -11,13 +11,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { type Kysely, sql } from 'kysely'
 import type { CommitmentStatus, DB, Measure, NeedCategory, OfferCoverage, OfferStatus, OrgKind, Urgency } from '#db/schema.ts'
-import { NEED_CATEGORIES } from '#app/models/marketplace-vocab.ts'
+import { NEED_CATEGORIES, categoryMask } from '#app/models/marketplace-vocab.ts'
 import { unsafeSeedEastWest } from '#app/models/pairing.server.ts'
 import { importDivisions, seedKeyCounties } from '#app/models/region-import.server.ts'
 import { suggestNeedsForOffer, suggestOffersForNeed } from '#app/models/suggestion.server.ts'
 import { iterateSearchDocuments } from '#app/search/documents.server.ts'
 import { createEmbeddedSearchEngine } from '#app/search/embedded.server.ts'
-import type { SearchEngine } from '#app/search/port.ts'
+import type { RelevanceHit, SearchEngine } from '#app/search/port.ts'
 import { DAY_MS, chinaDayStart } from '#app/utils/china-date.ts'
 import { type Dialect, createDb, dialectOf, ensureMysqlDatabase } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/id.ts'
@@ -266,6 +266,7 @@ async function buildWorld(db: Kysely<DB>, dialect: Dialect, now: number) {
 			unit: measure === 'quantity' ? pick(UNIT_OF[categories[0]]) : null,
 			capacity: random() < 0.25 ? null : measure === 'amount' ? int(10_000, 5_000_000) * 100 : int(10, 2_000),
 			coverage,
+			categoryMask: categoryMask(categories),
 			validFrom: today - int(0, 180) * DAY_MS,
 			validUntil: status === 'expired' ? today - int(1, 60) * DAY_MS : today + int(1, 400) * DAY_MS,
 			status,
@@ -441,6 +442,10 @@ try {
 		clear: async () => {},
 		health: async () => ({ ok: true, engine: 'meilisearch' }),
 		search: () => new Promise((resolve) => setTimeout(() => resolve({ hits: [], total: 0, facets: { categories: {}, status: {}, urgency: {}, orgKind: {} } }), 20)),
+		relevance: () => {
+			const answer = new Promise<Map<string, RelevanceHit>>((resolve) => setTimeout(() => resolve(new Map()), 20))
+			return () => answer
+		},
 	}
 	console.log(line('suggestOffersForNeed (20 ms stub)', await time(world.needIds, (id) => suggestOffersForNeed(db, id, { now, engine: remote }))))
 

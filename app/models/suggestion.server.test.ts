@@ -10,6 +10,7 @@ import { AppError } from '#app/utils/errors.ts'
 import { newId } from '#app/utils/id.ts'
 import { describeDb } from '#tests/setup/db.ts'
 import { makeOrg, seedRegions } from '#tests/factories.ts'
+import { categoryMask } from './marketplace-vocab.ts'
 import { GEOGRAPHY_TIERS, PAIRING_TIERS, REASON_CODES, SUGGESTION_WEIGHTS } from './suggestion-weights.ts'
 import { type SuggestionReason, suggestNeedsForOffer, suggestOffersForNeed, titleWords } from './suggestion.server.ts'
 
@@ -107,6 +108,7 @@ async function addOffer(db: Kysely<DB>, o: OfferSpec) {
 			unit: o.unit,
 			capacity: o.capacity === undefined ? null : o.capacity,
 			coverage: o.coverage ?? 'nationwide',
+			categoryMask: categoryMask(o.categories ?? ['industry']),
 			validFrom: o.validFrom ?? NOW - 30 * DAY,
 			validUntil: o.validUntil ?? NOW + 200 * DAY,
 			status: o.status ?? 'active',
@@ -398,10 +400,20 @@ describeDb('suggestions', (ctx) => {
 
 		// Without text relevance the two tie, broken by offer id (generic was created first).
 		expect(ids(await suggestOffersForNeed(db, needId, opts))).toEqual([generic, match].sort())
-		const broken: SearchEngine = { ...engine, search: () => Promise.reject(new Error('engine down')) }
-		const hanging: SearchEngine = { ...engine, search: () => new Promise(() => {}) }
-		expect(ids(await suggestOffersForNeed(db, needId, { ...opts, engine: broken }))).toEqual([generic, match].sort())
-		expect(ids(await suggestOffersForNeed(db, needId, { ...opts, engine: hanging }))).toEqual([generic, match].sort())
+		const failing = (relevance: SearchEngine['relevance']): SearchEngine => ({
+			upsert: engine.upsert.bind(engine),
+			remove: engine.remove.bind(engine),
+			search: engine.search.bind(engine),
+			clear: engine.clear.bind(engine),
+			health: engine.health.bind(engine),
+			relevance,
+		})
+		const broken = failing(() => () => Promise.reject(new Error('engine down')))
+		const throwing = failing(() => {
+			throw new Error('engine down')
+		})
+		const hanging = failing(() => () => new Promise(() => {}))
+		for (const bad of [broken, throwing, hanging]) expect(ids(await suggestOffersForNeed(db, needId, { ...opts, engine: bad }))).toEqual([generic, match].sort())
 	})
 
 	it('names urgency, a close date and a key county; the need-side factors lift every offer alike', async () => {

@@ -2,16 +2,17 @@
 // which needs an active offer could serve. Candidates are filtered in SQL (the gates in
 // suggestion-weights.ts), facts about their providers are loaded in a few batched queries, and the
 // score is a weighted sum computed in memory. docs/suggestions.md explains the rules and the bench.
-import type { ExpressionBuilder, Kysely } from 'kysely'
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely'
 import type { DB, NeedCategory, OfferCoverage, OrgKind, PairingKind, Urgency } from '#db/schema.ts'
 import { getSearchEngine } from '#app/search/index.server.ts'
-import { MAX_PAGE_SIZE, type SearchEngine, type SearchFilters, type SearchType } from '#app/search/port.ts'
+import type { RelevanceHit, RelevanceScorer, SearchEngine, SearchFilters, SearchType } from '#app/search/port.ts'
 import { splitWords } from '#app/search/tokenize.ts'
 import { DAY_MS, chinaDayStart } from '#app/utils/china-date.ts'
 import { AppError } from '#app/utils/errors.ts'
 import { OVERDUE_STATUSES } from './commitment/query-commitment.server.ts'
 import { COUNTED_STATUSES, VERIFIED_STATUSES, committedByNeed, committedByOffer } from './commitment/sum-commitment.server.ts'
 import { pairedRegionCodes } from './offer.server.ts'
+import { CATEGORY_BITS } from './marketplace-vocab.ts'
 import { ancestorCodes, codeAtLevel, isRegionCode, levelOfCode, regionPrefix } from './region-code.ts'
 import { isInKeyCounty, keyCountiesAmong } from './region.server.ts'
 import {
@@ -314,39 +315,39 @@ export function titleWords(title: string, places: string[] = []): string[] {
 	return out.slice(0, TEXT_QUERY_WORDS)
 }
 
-type TextHits = Map<string, { score: number; words: string[] }>
+type TextHits = Map<string, RelevanceHit>
+type TextScorer = (ids: string[]) => Promise<TextHits>
 
 /**
- * Raw text relevance of records of `type` to `words`: one search per word (engines AND a query's
- * words), scores summed per record. Never throws: a failing or slow engine gives no hits, so the
- * factor is 0 and nothing else changes.
+ * Starts the text relevance of records of `type` to `words` through the search port and returns
+ * its scorer for the candidates' ids (a search server's round trip overlaps the candidate queries;
+ * the embedded engine scores only the candidates). Never throws: a failing engine, or one slower
+ * than TEXT_SEARCH_TIMEOUT_MS once the ids are known, gives no hits, so the factor is 0 and
+ * nothing else changes.
  */
-async function searchWords(engine: SearchEngine | null, type: SearchType, words: string[], filters: SearchFilters): Promise<TextHits> {
-	const hits: TextHits = new Map()
-	if (!engine || !words.length) return hits
-	let timer: ReturnType<typeof setTimeout> | undefined
+function startTextRelevance(engine: SearchEngine | null, type: SearchType, words: string[], filters: SearchFilters): TextScorer {
+	if (!engine || !words.length) return async () => new Map()
+	let scorer: RelevanceScorer
 	try {
-		const results = await Promise.race([
-			Promise.all(words.map((q) => engine.search({ type, q, filters, sort: 'relevance', pageSize: MAX_PAGE_SIZE }))),
-			new Promise<never>((_, reject) => {
-				timer = setTimeout(() => reject(new Error('search timed out')), TEXT_SEARCH_TIMEOUT_MS)
-			}),
-		])
-		results.forEach((result, i) => {
-			for (const hit of result.hits) {
-				if (!(hit.score > 0)) continue
-				const h = hits.get(hit.id)
-				if (h) {
-					h.score += hit.score
-					h.words.push(words[i])
-				} else hits.set(hit.id, { score: hit.score, words: [words[i]] })
-			}
-		})
-		return hits
+		scorer = engine.relevance({ type, words, filters })
 	} catch {
-		return new Map()
-	} finally {
-		clearTimeout(timer)
+		return async () => new Map()
+	}
+	return async (ids) => {
+		if (!ids.length) return new Map()
+		let timer: ReturnType<typeof setTimeout> | undefined
+		try {
+			return await Promise.race([
+				scorer(ids),
+				new Promise<never>((_, reject) => {
+					timer = setTimeout(() => reject(new Error('search timed out')), TEXT_SEARCH_TIMEOUT_MS)
+				}),
+			])
+		} catch {
+			return new Map()
+		} finally {
+			clearTimeout(timer)
+		}
 	}
 }
 
@@ -413,7 +414,8 @@ async function offerCandidates(db: Kysely<DB>, need: NeedRow, chain: string[], p
 					need.unit === null ? eb('offer.unit', 'is', null) : eb('offer.unit', '=', need.unit),
 					eb('offer.validUntil', '>=', today),
 					eb('offer.validFrom', '<=', now),
-					eb.exists(eb.selectFrom('offerCategory').select('offerCategory.offerId').whereRef('offerCategory.offerId', '=', 'offer.id').where('offerCategory.category', '=', need.category)),
+					// The category on the index entry (202611240900_suggestion_speedups), not offer_category.
+					eb(sql<number>`${eb.ref('offer.categoryMask')} & ${CATEGORY_BITS[need.category]}`, '<>', 0),
 				]),
 			)
 	const parts = [
@@ -484,14 +486,14 @@ export async function suggestOffersForNeed(db: Kysely<DB>, needId: string, optio
 	// Started before the candidate queries: with a search server the two overlap.
 	const engine = engineOf(options)
 	const places = [village, codeAtLevel(village, 4), codeAtLevel(village, 3)].map((c) => names.get(c)).filter((n): n is string => !!n)
-	const textSearch = searchWords(engine, 'offer', titleWords(need.title, places), { status: ['active'], categories: [need.category] })
+	const textScore = startTextRelevance(engine, 'offer', titleWords(need.title, places), { status: ['active'], categories: [need.category] })
 
 	const candidates = await offerCandidates(db, need, chain, pairedOrgIds, now)
 	if (!candidates.length) {
-		await textSearch
+		await textScore([])
 		return []
 	}
-	const [keys, hits] = await Promise.all([keyCountiesAmong(db, [village]), textSearch])
+	const [keys, hits] = await Promise.all([keyCountiesAmong(db, [village]), textScore(candidates.map((c) => c.id))])
 	const text = normalise(hits, new Set(candidates.map((c) => c.id)))
 	const county = codeAtLevel(village, 3)
 	const keyCounty = isInKeyCounty(village, keys) ? (names.get(county) ?? county) : undefined
@@ -652,7 +654,7 @@ export async function suggestNeedsForOffer(db: Kysely<DB>, offerId: string, opti
 	if (!needs.length) return []
 
 	const engine = engineOf(options)
-	const textSearch = searchWords(engine, 'need', titleWords(offer.title), { status: ['published'], categories })
+	const textScore = startTextRelevance(engine, 'need', titleWords(offer.title), { status: ['published'], categories })
 
 	// The provider's pairings: those naming the org, and East–West pairs whose eastern side
 	// contains its region (strongestPairing decides which reach each village).
@@ -679,7 +681,7 @@ export async function suggestNeedsForOffer(db: Kysely<DB>, offerId: string, opti
 		onTimeRecords(db, [offer.providerOrgId], now),
 		keyCountiesAmong(db, villages),
 		regionNames(db, [...nameCodes]),
-		textSearch,
+		textScore(needs.map((n) => n.id)),
 	])
 	const text = normalise(hits, new Set(needs.map((n) => n.id)))
 	const record = onTime.get(offer.providerOrgId) ?? { onTime: 0, total: 0 }

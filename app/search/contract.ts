@@ -101,6 +101,45 @@ export function runSearchContract(name: string, makeEngine: () => SearchEngine |
 			})
 		})
 
+		describe('relevance of given records', () => {
+			const score = (words: string[], ids: string[], type: SearchQuery['type'] = 'need') => engine.relevance({ type, words })(ids)
+
+			it('scores only the records asked about, and only those matching a word', async () => {
+				const r = await score(['蔬菜'], ['n1', 'n3', 'n7', 'o1', 'missing'])
+				expect([...r.keys()]).toEqual(['n1'])
+				expect(r.get('n1')!.score).toBeGreaterThan(0)
+				expect(r.get('n1')!.words).toEqual(['蔬菜'])
+				expect((await score(['蔬菜'], ['n1', 'n2'])).size).toBe(2)
+				expect((await score([], ['n1', 'n2'])).size).toBe(0)
+				expect((await score(['蔬菜'], [])).size).toBe(0)
+			})
+
+			it('sums over the words, reporting which matched', async () => {
+				const r = await score(['蔬菜', '大棚'], ['n1', 'n2'])
+				expect(r.get('n1')!.words).toEqual(['蔬菜', '大棚'])
+				expect(r.get('n2')!.words).toEqual(['蔬菜'])
+				expect(r.get('n1')!.score).toBeGreaterThan(r.get('n2')!.score)
+			})
+
+			it('ranks a match in the title above one in the body only', async () => {
+				// 建设: n1 has it in its title and body, n5 in its body only.
+				const r = await score(['建设'], ['n1', 'n5'])
+				expect(r.get('n1')!.score).toBeGreaterThan(r.get('n5')!.score)
+				expect(r.get('n5')!.score).toBeGreaterThan(0)
+			})
+
+			it('matches synonyms and English words whatever their case', async () => {
+				expect([...(await score(['扶贫'], ['n5', 'n6', 'n1'])).keys()].sort()).toEqual(['n5', 'n6'])
+				expect([...(await score(['TRAINING'], ['n3', 'n1'])).keys()]).toEqual(['n3'])
+				expect([...(await score(['培训'], ['o1', 'o2', 'o3'], 'offer')).keys()]).toEqual(['o1'])
+			})
+
+			it('narrows by filters, never widens', async () => {
+				const r = await engine.relevance({ type: 'need', words: ['蔬菜'], filters: { categories: ['industry', 'consumption'] } })(['n1'])
+				expect([...r.keys()]).toEqual(['n1'])
+			})
+		})
+
 		describe('filters and facets', () => {
 			it('counts facets over the whole filtered set', async () => {
 				const all = await search({ type: 'need', pageSize: 1 })

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import { beforeAll, beforeEach, expect, it } from 'vitest'
-import type { DB, NeedStatus, OfferCoverage, OfferStatus } from '#db/schema.ts'
+import type { DB, NeedCategory, NeedStatus, OfferCoverage, OfferStatus } from '#db/schema.ts'
+import { categoryMask } from '#app/models/marketplace-vocab.ts'
 import { newId } from '#app/utils/id.ts'
 import { describeDb } from '#tests/setup/db.ts'
 import { makeOrg, seedRegions } from '#tests/factories.ts'
@@ -17,7 +18,7 @@ function downEngine(message = 'connect ECONNREFUSED 127.0.0.1:7700'): SearchEngi
 	const fail = async (): Promise<never> => {
 		throw new Error(message)
 	}
-	return { upsert: fail, remove: fail, search: fail, clear: fail, health: async () => ({ ok: false, engine: 'meilisearch', detail: message }) }
+	return { upsert: fail, remove: fail, search: fail, relevance: () => fail, clear: fail, health: async () => ({ ok: false, engine: 'meilisearch', detail: message }) }
 }
 
 const hitIds = async (engine: SearchEngine, type: 'need' | 'offer' | 'project', q?: string) => (await engine.search({ type, q })).hits.map((h) => h.id).sort()
@@ -97,6 +98,7 @@ describeDb('search outbox drain', (ctx) => {
 					unit: '人',
 					capacity: values.capacity === undefined ? null : values.capacity,
 					coverage: values.coverage ?? (values.regions?.length ? 'regions' : 'nationwide'),
+					categoryMask: categoryMask((values.categories ?? []) as NeedCategory[]),
 					validFrom: now,
 					validUntil: now + 365 * DAY,
 					status: values.status ?? 'active',

@@ -44,4 +44,18 @@ describe('embedded engine', () => {
 		expect((await engine.search({ type: 'need', q: '菜' })).total).toBe(0)
 		expect((await engine.search({ type: 'need', q: '，。！' })).total).toBe(7)
 	})
+
+	it('keeps relevance texts in step with upserts and removals', async () => {
+		const engine = createEmbeddedSearchEngine()
+		await engine.upsert(CONTRACT_DOCUMENTS)
+		const score = () => engine.relevance({ type: 'need', words: ['茶叶'] })(['n7', 'n1'])
+		expect([...(await score()).keys()]).toEqual(['n7'])
+		const n1 = CONTRACT_DOCUMENTS.find((d) => d.id === 'n1')!
+		await engine.upsert([{ ...n1, title: '茶叶种植' }])
+		expect([...(await score()).keys()].sort()).toEqual(['n1', 'n7'])
+		await engine.remove([{ type: 'need', id: 'n7' }])
+		expect([...(await score()).keys()]).toEqual(['n1'])
+		await engine.clear('need')
+		expect((await score()).size).toBe(0)
+	})
 })

@@ -5,6 +5,9 @@
 // of our own tokenizer (bigrams included), as a lowest-priority searchable attribute.
 import { type Index, type Settings, type Task, Meilisearch, MeilisearchApiError } from 'meilisearch'
 import {
+	type RelevanceHit,
+	type RelevanceQuery,
+	type RelevanceScorer,
 	type SearchDocument,
 	type SearchEngine,
 	type SearchFilters,
@@ -13,6 +16,7 @@ import {
 	type SearchResult,
 	type SearchSort,
 	type SearchType,
+	RELEVANCE_DEPTH,
 	SEARCH_TYPES,
 	SYNONYM_GROUPS,
 	URGENCY_RANK,
@@ -200,6 +204,42 @@ export class MeilisearchEngine implements SearchEngine {
 				urgency: { ...distribution.urgency },
 				orgKind: { ...distribution.orgKind },
 			},
+		}
+	}
+
+	relevance(query: RelevanceQuery): RelevanceScorer {
+		// Sent now, awaited when the ids are known: the round trip overlaps the caller's own work.
+		// A failure surfaces when the scorer is called (and is caught here until then).
+		const searches = Promise.all(
+			query.words.map(async (word) => {
+				const index = await this.#index(query.type)
+				const response = await index.search(word, {
+					filter: meiliFilter(query.filters),
+					matchingStrategy: 'all',
+					limit: RELEVANCE_DEPTH,
+					attributesToRetrieve: ['id'],
+					showRankingScore: true,
+					locales: LOCALES,
+				})
+				return response.hits.map((h) => ({ id: String(h.id), score: h._rankingScore ?? 0 }))
+			}),
+		)
+		searches.catch(() => {})
+		return async (ids) => {
+			const wanted = new Set(ids)
+			const out = new Map<string, RelevanceHit>()
+			const results = await searches
+			results.forEach((hits, i) => {
+				for (const { id, score } of hits) {
+					if (!wanted.has(id) || !(score > 0)) continue
+					const hit = out.get(id)
+					if (hit) {
+						hit.score += score
+						hit.words.push(query.words[i])
+					} else out.set(id, { score, words: [query.words[i]] })
+				}
+			})
+			return out
 		}
 	}
 

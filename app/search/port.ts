@@ -82,6 +82,32 @@ export type SearchResult = {
 	facets: { categories: FacetCounts; status: FacetCounts; urgency: FacetCounts; orgKind: FacetCounts }
 }
 
+/** One record's text relevance: its score, and the query words it matched (in query order). */
+export type RelevanceHit = { score: number; words: string[] }
+
+/**
+ * For ranking records the caller already has (suggestions): how well each of given records matches
+ * each of `words`. A record matches a word when its title or body contains the word or one of its
+ * synonyms (SYNONYM_GROUPS); a title match weighs more than a body match, a word few of the records
+ * contain more than a common one, and a record's score is the sum over the words it matches.
+ * `filters` describe the records that will be asked about: an engine may use them to narrow its
+ * own search, never to add records.
+ */
+export type RelevanceQuery = { type: SearchType; words: string[]; filters?: SearchFilters }
+
+/**
+ * Scores the records `ids` (records not indexed, or not among `ids`, are never in the result;
+ * records that match no word are absent). Scores compare within one call only. An engine may leave
+ * out a record that is not among its best RELEVANCE_DEPTH matches of a word.
+ */
+export type RelevanceScorer = (ids: Iterable<string>) => Promise<Map<string, RelevanceHit>>
+
+/** How many matches per word a search server is asked for by `relevance`. */
+export const RELEVANCE_DEPTH = 1000
+
+/** Title matches weigh this many body matches, in `search` and in `relevance` alike. */
+export const TITLE_BOOST = 3
+
 export type SearchHealth = { ok: boolean; engine: 'embedded' | 'meilisearch'; detail?: string }
 
 export interface SearchEngine {
@@ -90,6 +116,12 @@ export interface SearchEngine {
 	/** Removes documents; ids that are not indexed are ignored. */
 	remove(ids: Array<{ type: SearchType; id: string }>): Promise<void>
 	search(query: SearchQuery): Promise<SearchResult>
+	/**
+	 * Starts a relevance query and returns its scorer: an engine with a server sends its searches at
+	 * once, so their round trip overlaps whatever the caller does before it has the ids; the
+	 * embedded engine scores only the ids it is given (never the whole index).
+	 */
+	relevance(query: RelevanceQuery): RelevanceScorer
 	/** Removes every document of one type, or of all types. */
 	clear(type?: SearchType): Promise<void>
 	health(): Promise<SearchHealth>
