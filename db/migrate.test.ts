@@ -1,7 +1,9 @@
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { createTestDb, testDialects } from '#tests/setup/db.ts'
-import { migrateDownAll, migrateToLatest } from './migrate.ts'
+import { CATEGORY_BITS, categoryMask } from '#app/models/marketplace-vocab.ts'
+import { createMigrator, migrateDownAll, migrateToLatest } from './migrate.ts'
+import { BITS as MASK_BITS } from './migrations/202611240900_suggestion_speedups.ts'
 import { migrations } from './migrations/index.ts'
 
 async function tableNames(db: Parameters<typeof migrateToLatest>[0]) {
@@ -33,5 +35,36 @@ describe.each(testDialects)('migrations [%s]', (dialect) => {
 		} finally {
 			await handle.drop()
 		}
+	})
+})
+
+describe.each(testDialects)('202611240900_suggestion_speedups [%s]', (dialect) => {
+	it('fills the mask of existing offers from offer_category, with the bits the app uses', async () => {
+		const handle = await createTestDb(dialect, { migrate: false })
+		try {
+			const migrator = createMigrator(handle.db)
+			const before = await migrator.migrateTo('202611231300_suggestion_indexes')
+			expect(before.error).toBeUndefined()
+			const { db } = handle
+			await sql`insert into organization (id, kind, name, status, created_at, updated_at) values ('o1', 'enterprise', '企业', 'verified', 0, 0)`.execute(db)
+			for (const id of ['a', 'b'])
+				await sql`insert into offer (id, provider_org_id, title, description, measure, unit, capacity, coverage, valid_from, valid_until, status, status_note, published_at, created_by, created_at, updated_at)
+					values (${id}, 'o1', 't', '', 'amount', null, null, 'nationwide', 0, 0, 'active', null, 0, 'x', 0, 0)`.execute(db)
+			await sql`insert into offer_category (offer_id, category) values ('a', 'industry'), ('a', 'consumption'), ('a', 'social_protection')`.execute(db)
+
+			await migrateToLatest(db)
+			const rows = await sql<{ id: string; categoryMask: number }>`select id, category_mask from offer order by id`.execute(db)
+			expect(rows.rows.map((r) => [r.id, Number(r.categoryMask)])).toEqual([
+				['a', categoryMask(['industry', 'consumption', 'social_protection'])],
+				['b', 0],
+			])
+			expect(categoryMask(['industry', 'consumption', 'social_protection'])).toBe(1 + 512 + 1024)
+		} finally {
+			await handle.drop()
+		}
+	})
+
+	it('froze the same bit order as CATEGORY_BITS (rows store it: never reorder NEED_CATEGORIES)', () => {
+		expect(Object.fromEntries(MASK_BITS.map((c, i) => [c, 2 ** i]))).toEqual(CATEGORY_BITS)
 	})
 })

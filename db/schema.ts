@@ -173,6 +173,11 @@ export interface OfferTable {
 	/** null = unlimited */
 	capacity: number | null
 	coverage: OfferCoverage
+	/**
+	 * The offer's categories (offer_category, the record) as bits: CATEGORY_BITS of
+	 * app/models/marketplace-vocab.ts. Written with offer_category, for the suggestion indexes.
+	 */
+	categoryMask: number
 	validFrom: Millis
 	validUntil: Millis
 	status: OfferStatus

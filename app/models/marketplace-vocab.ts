@@ -1,5 +1,6 @@
 // The marketplace's closed vocabularies (DOMAIN.md). Labels live in app/locales/*/common.json
 // under vocab.*; these lists are the only place the codes are enumerated.
+import type { NeedCategory } from '#db/schema.ts'
 export const NEED_CATEGORIES = [
 	'industry',
 	'talent',
@@ -13,6 +14,19 @@ export const NEED_CATEGORIES = [
 	'consumption',
 	'social_protection',
 ] as const
+/**
+ * An offer's categories as a bit mask (offer.category_mask): bit i is NEED_CATEGORIES[i]. NOTE:
+ * stored in rows, so the order above is frozen: add new categories at the end, never reorder
+ * (migration 202611240900_suggestion_speedups holds the same list; a test compares them).
+ */
+export const CATEGORY_BITS: Readonly<Record<NeedCategory, number>> = Object.fromEntries(NEED_CATEGORIES.map((c, i) => [c, 2 ** i])) as Record<NeedCategory, number>
+
+export function categoryMask(categories: Iterable<NeedCategory>): number {
+	let mask = 0
+	for (const c of new Set(categories)) mask |= CATEGORY_BITS[c]
+	return mask
+}
+
 export const MEASURES = ['amount', 'quantity'] as const
 export const URGENCIES = ['low', 'normal', 'high', 'critical'] as const
 export const NEED_STATUSES = ['draft', 'submitted', 'returned', 'rejected', 'published', 'closed', 'cancelled', 'expired', 'duplicate'] as const

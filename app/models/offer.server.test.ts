@@ -8,6 +8,7 @@ import { listEvents } from './event.server.ts'
 import { OfferSchema, parseYuan } from './offer.schema.ts'
 import { chinaDayStart, formatChinaDate, parseChinaDate } from '#app/utils/china-date.ts'
 import { fenToYuan } from '#app/utils/money.ts'
+import { CATEGORY_BITS, categoryMask } from './marketplace-vocab.ts'
 import { createOffer, expireOffers, getOffer, listCoveredRegionCodes, listOffersForOrg, transitionOffer, updateOffer } from './offer.server.ts'
 import { createPairing, endPairing } from './pairing.server.ts'
 
@@ -185,6 +186,15 @@ describeDb('offers', (ctx) => {
 		expect((await appError(transitionOffer(ctx.db, id, { action: 'withdraw', note: 'again' }, p.owner, NOW))).code).toBe('conflict')
 		expect((await appError(updateOffer(ctx.db, id, offerInput(), p.owner, NOW))).code).toBe('conflict')
 		expect(await snapshot(ctx.db, id)).toEqual(before)
+	})
+
+	it('keeps the category mask in step with the categories on create and update', async () => {
+		const p = await provider(ctx.db, 'enterprise')
+		const mask = async (id: string) => (await ctx.db.selectFrom('offer').select('categoryMask').where('id', '=', id).executeTakeFirstOrThrow()).categoryMask
+		const { id } = await createOffer(ctx.db, p.orgId, offerInput(), p.admin, NOW)
+		expect(Number(await mask(id))).toBe(categoryMask(['consumption', 'industry']))
+		await updateOffer(ctx.db, id, offerInput({ categories: ['health', 'education'] }), p.admin, NOW)
+		expect(Number(await mask(id))).toBe(CATEGORY_BITS.health | CATEGORY_BITS.education)
 	})
 
 	it('needs a note to withdraw, and withdraws a draft', async () => {

@@ -13,7 +13,7 @@ import { lockForUpdate } from './commitment/lock-commitment.server.ts'
 import { COUNTED_STATUSES, committedByOffer, committedToOffer } from './commitment/sum-commitment.server.ts'
 import { formatFigure } from './commitment.schema.ts'
 import { recordEvent } from './event.server.ts'
-import { NEED_CATEGORIES } from './marketplace-vocab.ts'
+import { NEED_CATEGORIES, categoryMask } from './marketplace-vocab.ts'
 import { type OfferAction, type OfferData, type OfferInput, OfferSchema, type OfferTransitionInput, OfferTransitionSchema } from './offer.schema.ts'
 import { chinaDayStart } from '#app/utils/china-date.ts'
 import { PROVIDER_KINDS } from './organization.schema.ts'
@@ -91,6 +91,7 @@ async function writeChildren(trx: Kysely<DB>, offerId: string, data: OfferData) 
 	await trx.deleteFrom('offerCategory').where('offerId', '=', offerId).execute()
 	await trx.deleteFrom('offerRegion').where('offerId', '=', offerId).execute()
 	await trx.insertInto('offerCategory').values(data.categories.map((category) => ({ offerId, category }))).execute()
+	await trx.updateTable('offer').set({ categoryMask: categoryMask(data.categories) }).where('id', '=', offerId).execute()
 	if (data.regionCodes.length) await trx.insertInto('offerRegion').values(data.regionCodes.map((regionCode) => ({ offerId, regionCode }))).execute()
 }
 
@@ -129,6 +130,7 @@ export async function createOffer(db: Kysely<DB>, orgId: string, raw: OfferInput
 				unit: data.unit,
 				capacity: data.capacity,
 				coverage: data.coverage,
+				categoryMask: categoryMask(data.categories),
 				validFrom: data.validFrom,
 				validUntil: data.validUntil,
 				status: 'draft',

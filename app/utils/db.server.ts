@@ -50,6 +50,11 @@ export function createDb(url: string = getEnv().databaseUrl, options: { poolSize
 	sqlite.pragma('foreign_keys = ON')
 	sqlite.pragma('busy_timeout = 5000')
 	sqlite.pragma('synchronous = NORMAL')
+	// Reads: a 64 MiB page cache (the default is 2 MiB) and memory-mapped reads up to 256 MiB, so
+	// hot indexes are read without a system call per page. Measured on the suggestions benchmark
+	// (50,000 offers): candidate queries about 30 % faster (docs/suggestions.md).
+	sqlite.pragma('cache_size = -65536')
+	sqlite.pragma('mmap_size = 268435456')
 	const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), plugins })
 	return { db, dialect, destroy: () => db.destroy() }
 }

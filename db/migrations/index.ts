@@ -5,12 +5,14 @@ import * as m202611230900 from './202611230900_create_foundation.ts'
 import * as m202611231000 from './202611231000_create_marketplace.ts'
 import * as m202611231200 from './202611231200_create_commitments.ts'
 import * as m202611231300 from './202611231300_suggestion_indexes.ts'
+import * as m202611240900 from './202611240900_suggestion_speedups.ts'
 
 export const migrations: Record<string, Migration> = {
 	'202611230900_create_foundation': m202611230900,
 	'202611231000_create_marketplace': m202611231000,
 	'202611231200_create_commitments': m202611231200,
 	'202611231300_suggestion_indexes': m202611231300,
+	'202611240900_suggestion_speedups': m202611240900,
 }
 
 export const migrationProvider: MigrationProvider = {
