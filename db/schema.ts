@@ -212,6 +212,10 @@ export interface ProjectTable {
 	startsOn: Millis
 	endsOn: Millis
 	status: ProjectStatus
+	/** fen: what an official confirmed was invested (CSR indicators count only this); null until verified */
+	verifiedInvestment: number | null
+	verifiedAt: Millis | null
+	verifiedBy: string | null
 	createdBy: string
 	createdAt: Millis
 	updatedAt: Millis
@@ -341,6 +345,197 @@ export interface NotificationTable {
 	createdAt: Millis
 }
 
+/** What officials supervise: a region (its 12-digit code) or a provider org (its id). */
+export type SubjectType = 'region' | 'org'
+export type AppraisalGrade = 'good' | 'fairly_good' | 'average' | 'poor'
+export type InterviewStatus = 'open' | 'rectified' | 'unresolved'
+export type CampaignLevel = 'national' | 'provincial' | 'city' | 'county'
+export type CampaignStatus = 'draft' | 'nominating' | 'reviewing' | 'notice' | 'decided' | 'cancelled'
+export type AwardCategory = 'advanced_individual' | 'advanced_collective' | 'social_contribution'
+export type NominationStatus = 'nominated' | 'rejected' | 'withdrawn' | 'awarded'
+export type ObjectionStatus = 'open' | 'upheld' | 'dismissed'
+
+export interface IndicatorTargetTable {
+	id: string
+	subjectType: SubjectType
+	subjectId: string
+	year: number
+	indicator: string
+	/** In the indicator's unit: fen, people, villages, or per-mille for rates. */
+	target: number
+	setBy: string
+	setByOrgId: string
+	createdAt: Millis
+	updatedAt: Millis
+}
+
+export interface AppraisalTable {
+	id: string
+	subjectType: SubjectType
+	subjectId: string
+	year: number
+	/** 0..1000 */
+	score: number
+	/** JSON */
+	breakdown: string
+	grade: AppraisalGrade
+	comment: string
+	appraisedBy: string
+	appraiserOrgId: string
+	createdAt: Millis
+}
+
+export interface WorkReportTable {
+	id: string
+	subjectType: SubjectType
+	subjectId: string
+	year: number
+	problems: string
+	nextSteps: string
+	createdBy: string
+	authorOrgId: string
+	createdAt: Millis
+	updatedAt: Millis
+}
+
+export interface WorkReportCaseTable {
+	reportId: string
+	commitmentId: string
+	position: number
+	note: string
+}
+
+export interface InterviewTable {
+	id: string
+	subjectType: SubjectType
+	subjectId: string
+	/** The subject's region ('' for an org without one). */
+	regionCode: string
+	heldAt: Millis
+	interviewerId: string
+	interviewerOrgId: string
+	attendees: string
+	issues: string
+	rectification: string
+	deadline: Millis
+	status: InterviewStatus
+	remindedAt: Millis | null
+	closedAt: Millis | null
+	createdAt: Millis
+	updatedAt: Millis
+}
+
+export interface InterviewFollowUpTable {
+	id: string
+	interviewId: string
+	note: string
+	statusTo: InterviewStatus
+	createdBy: string
+	createdAt: Millis
+}
+
+export interface AccountabilityRecordTable {
+	id: string
+	subjectType: SubjectType
+	subjectId: string
+	regionCode: string
+	failure: string
+	measures: string
+	status: 'open' | 'closed'
+	recordedBy: string
+	recorderOrgId: string
+	closeNote: string | null
+	closedBy: string | null
+	closedAt: Millis | null
+	createdAt: Millis
+}
+
+export interface AccountabilityCommitmentTable {
+	recordId: string
+	commitmentId: string
+}
+
+export interface CampaignTable {
+	id: string
+	title: string
+	year: number
+	level: CampaignLevel
+	/** '' for national */
+	regionCode: string
+	organizerOrgId: string
+	description: string
+	periodStart: Millis
+	periodEnd: Millis
+	/** fen */
+	minVerifiedAmount: number
+	minVerifiedCount: number
+	nominationEndsAt: Millis
+	status: CampaignStatus
+	noticeStartsAt: Millis | null
+	noticeEndsAt: Millis | null
+	decidedAt: Millis | null
+	createdBy: string
+	createdAt: Millis
+	updatedAt: Millis
+}
+
+export interface CampaignCategoryTable {
+	campaignId: string
+	category: AwardCategory
+	quota: number
+}
+
+export interface NominationTable {
+	id: string
+	campaignId: string
+	category: AwardCategory
+	orgId: string
+	/** '' for collective awards */
+	personName: string
+	citation: string
+	/** JSON */
+	eligibility: string
+	selfNominated: number
+	nominatedBy: string
+	nominatorOrgId: string
+	status: NominationStatus
+	statusNote: string | null
+	createdAt: Millis
+	updatedAt: Millis
+}
+
+export interface NominationReviewTable {
+	nominationId: string
+	reviewerId: string
+	score: number
+	comment: string
+	createdAt: Millis
+	updatedAt: Millis
+}
+
+export interface ObjectionTable {
+	id: string
+	nominationId: string
+	accountId: string
+	reason: string
+	status: ObjectionStatus
+	resolution: string | null
+	resolvedBy: string | null
+	resolvedAt: Millis | null
+	createdAt: Millis
+}
+
+export interface AwardTable {
+	id: string
+	campaignId: string
+	nominationId: string
+	category: AwardCategory
+	orgId: string
+	personName: string
+	certificateNo: string
+	awardedAt: Millis
+}
+
 export interface DB {
 	region: RegionTable
 	account: AccountTable
@@ -364,6 +559,20 @@ export interface DB {
 	commitmentUpdate: CommitmentUpdateTable
 	commitmentFeedback: CommitmentFeedbackTable
 	notification: NotificationTable
+	indicatorTarget: IndicatorTargetTable
+	appraisal: AppraisalTable
+	workReport: WorkReportTable
+	workReportCase: WorkReportCaseTable
+	interview: InterviewTable
+	interviewFollowUp: InterviewFollowUpTable
+	accountabilityRecord: AccountabilityRecordTable
+	accountabilityCommitment: AccountabilityCommitmentTable
+	campaign: CampaignTable
+	campaignCategory: CampaignCategoryTable
+	nomination: NominationTable
+	nominationReview: NominationReviewTable
+	objection: ObjectionTable
+	award: AwardTable
 }
 
 export type Region = Selectable<RegionTable>

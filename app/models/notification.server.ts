@@ -22,6 +22,11 @@ export const NOTIFICATION_KINDS = [
 	'commitment_lapsed',
 	'milestone_reported',
 	'milestone_confirmed',
+	'interview_recorded', // an official recorded a 约谈 interview with my org
+	'interview_deadline', // the rectification deadline of an open interview has come
+	'accountability_recorded', // a 问责 record names my org
+	'objection_filed', // an objection to a nomination in my campaign, during the notice period
+	'award_granted', // my org (or its member) is on the honor roll
 ] as const
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
 
@@ -91,7 +96,12 @@ const MAX_PAGE = 5000
 
 /** Where a notification leads: the page of the thing it is about, or null for an unknown type. */
 export function notificationHref(entityType: string, entityId: string): string | null {
-	const base = ({ commitment: '/commitments', need: '/needs', offer: '/offers' } as Record<string, string | undefined>)[entityType]
+	const base = (
+		{ commitment: '/commitments', need: '/needs', offer: '/offers', interview: '/supervision/interviews', accountability: '/supervision/accountability', campaign: '/commendations', award: '/honors/certificates' } as Record<
+			string,
+			string | undefined
+		>
+	)[entityType]
 	return base ? `${base}/${encodeURIComponent(entityId)}` : null
 }
 

@@ -24,3 +24,20 @@ export function formatChinaDate(ms: number): string {
 export function chinaDayStart(now: number): number {
 	return Math.floor((now + CHINA_OFFSET_MS) / DAY_MS) * DAY_MS - CHINA_OFFSET_MS
 }
+
+/** The China calendar year `ms` falls in. */
+export function chinaYearOf(ms: number): number {
+	return new Date(ms + CHINA_OFFSET_MS).getUTCFullYear()
+}
+
+/** [start, end) epoch ms of a China calendar year, or of one quarter (1–4) of it. */
+export function chinaPeriod(year: number, quarter?: 1 | 2 | 3 | 4): { start: number; end: number } {
+	const fromMonth = quarter ? (quarter - 1) * 3 : 0
+	const toMonth = quarter ? fromMonth + 3 : 12
+	return { start: Date.UTC(year, fromMonth, 1) - CHINA_OFFSET_MS, end: Date.UTC(year, toMonth, 1) - CHINA_OFFSET_MS }
+}
+
+/** The China calendar month (`YYYY-MM`) `ms` falls in. */
+export function chinaMonthOf(ms: number): string {
+	return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 7)
+}

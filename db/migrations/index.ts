@@ -6,6 +6,7 @@ import * as m202611231000 from './202611231000_create_marketplace.ts'
 import * as m202611231200 from './202611231200_create_commitments.ts'
 import * as m202611231300 from './202611231300_suggestion_indexes.ts'
 import * as m202611240900 from './202611240900_suggestion_speedups.ts'
+import * as m202611241000 from './202611241000_create_supervision.ts'
 
 export const migrations: Record<string, Migration> = {
 	'202611230900_create_foundation': m202611230900,
@@ -13,6 +14,7 @@ export const migrations: Record<string, Migration> = {
 	'202611231200_create_commitments': m202611231200,
 	'202611231300_suggestion_indexes': m202611231300,
 	'202611240900_suggestion_speedups': m202611240900,
+	'202611241000_create_supervision': m202611241000,
 }
 
 export const migrationProvider: MigrationProvider = {
