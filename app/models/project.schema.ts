@@ -94,3 +94,16 @@ export const ProjectUpdateSchema = z.object({
 	happenedOn: DateSchema,
 })
 export type ProjectUpdateInput = z.input<typeof ProjectUpdateSchema>
+
+/**
+ * An official's verification of what a project actually invested (yuan in the form, fen out).
+ * Zero is allowed (the project invested nothing); negative is not.
+ */
+export const ProjectVerifySchema = z
+	.object({ verifiedInvestment: z.union([z.string(), z.number()], { error: 'validation.required' }) })
+	.superRefine((v, ctx) => {
+		const investment = parseYuan(v.verifiedInvestment, { min: 0 })
+		if (investment.error) ctx.addIssue({ code: 'custom', path: ['verifiedInvestment'], message: investment.error })
+	})
+	.transform((v) => ({ verifiedInvestment: parseYuan(v.verifiedInvestment, { min: 0 }).value as number }))
+export type ProjectVerifyInput = z.input<typeof ProjectVerifySchema>

@@ -6,7 +6,8 @@ import { describeDb } from '#tests/setup/db.ts'
 import { actorFor, countRows, makeAccount, makeOrg, seedRegions } from '#tests/factories.ts'
 import { listEvents } from './event.server.ts'
 import { parseChinaDate } from '#app/utils/china-date.ts'
-import { addProjectUpdate, createProject, getProject, listProjectsForOrg, listProjectsForVillage, transitionProject, updateProject } from './project.server.ts'
+import { addProjectUpdate, createProject, getProject, listProjectsForOrg, listProjectsForVillage, transitionProject, updateProject, verifyProjectInvestment } from './project.server.ts'
+import { makeOfficial } from '#tests/factories.ts'
 
 async function appError(p: Promise<unknown>): Promise<AppError> {
 	try {
@@ -96,7 +97,7 @@ describeDb('CSR projects', (ctx) => {
 			viewer: { canManage: false, actions: [] },
 		})
 		expect(project?.enterpriseName).toMatch(/^enterprise-/)
-		expect((await getProject(ctx.db, id, e.owner))?.viewer).toEqual({ canManage: true, canEdit: true, actions: ['start'] })
+		expect((await getProject(ctx.db, id, e.owner))?.viewer).toEqual({ canManage: true, canEdit: true, actions: ['start'], canVerify: false })
 		expect((await listProjectsForOrg(ctx.db, e.orgId)).map((p) => p.id)).toEqual([id])
 		expect((await listProjectsForVillage(ctx.db, '513431100202')).map((p) => [p.id, p.villages.length])).toEqual([[id, 2]])
 		expect((await listProjectsForVillage(ctx.db, '513432100201')).map((p) => p.id)).not.toContain(id)
@@ -136,7 +137,7 @@ describeDb('CSR projects', (ctx) => {
 			['complete', 'running', 'completed'],
 		])
 		expect(await outboxCount(ctx.db, id)).toBe(3)
-		expect((await getProject(ctx.db, id, e.owner))?.viewer).toEqual({ canManage: true, canEdit: false, actions: [] })
+		expect((await getProject(ctx.db, id, e.owner))?.viewer).toEqual({ canManage: true, canEdit: false, actions: [], canVerify: false })
 	})
 
 	it('records dated progress updates, newest first, not in the future nor before the start', async () => {
@@ -217,6 +218,27 @@ describeDb('CSR projects', (ctx) => {
 		}
 		expect((await getProject(ctx.db, id, suspended))?.viewer.canManage).toBe(false)
 		expect(await snapshot(ctx.db, id)).toEqual(before)
+	})
+
+	it('an official of one of its villages verifies the actual investment of a running project', async () => {
+		const e = await enterprise(ctx.db)
+		const { id } = await createProject(ctx.db, e.orgId, projectInput(), e.owner, NOW)
+		const county = await makeOfficial(ctx.db, '513431000000')
+		const elsewhere = await makeOfficial(ctx.db, '513432000000')
+		// Planned: not verifiable yet.
+		expect((await appError(verifyProjectInvestment(ctx.db, id, { verifiedInvestment: '100' }, county, NOW))).message).toBe('errors.project_wrong_status')
+		await transitionProject(ctx.db, id, { action: 'start' }, e.owner, NOW)
+		const before = await snapshot(ctx.db, id)
+		expect((await appError(verifyProjectInvestment(ctx.db, id, { verifiedInvestment: '100' }, elsewhere, NOW))).code).toBe('forbidden')
+		expect((await appError(verifyProjectInvestment(ctx.db, id, { verifiedInvestment: '100' }, e.owner, NOW))).code).toBe('forbidden')
+		expect((await appError(verifyProjectInvestment(ctx.db, id, { verifiedInvestment: '-1' }, county, NOW))).fields).toEqual({ verifiedInvestment: 'validation.must_not_be_negative' })
+		expect((await appError(verifyProjectInvestment(ctx.db, id, { verifiedInvestment: '' }, county, NOW))).fields).toEqual({ verifiedInvestment: 'validation.required' })
+		expect(await snapshot(ctx.db, id)).toEqual(before)
+		expect(await verifyProjectInvestment(ctx.db, id, { verifiedInvestment: '1800000.5' }, county, NOW)).toEqual({ verifiedInvestment: 180_000_050 })
+		const project = await getProject(ctx.db, id, county)
+		expect([project?.verifiedInvestment, project?.verifiedAt, project?.viewer.canVerify]).toEqual([180_000_050, NOW, true])
+		expect((await getProject(ctx.db, id, elsewhere))?.viewer.canVerify).toBe(false)
+		expect((await listEvents(ctx.db, 'project', id)).map((ev) => ev.action)).toContain('verify_investment')
 	})
 
 	it('refuses bad input with a message naming the field, writing nothing', async () => {

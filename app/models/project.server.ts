@@ -9,7 +9,7 @@ import { newId } from '#app/utils/id.ts'
 import { fieldErrors } from '#app/utils/validation.ts'
 import { recordEvent } from './event.server.ts'
 import { chinaDayStart, formatChinaDate } from '#app/utils/china-date.ts'
-import { type Actor, roleAtLeast } from './policy.server.ts'
+import { type Actor, governs, inJurisdiction, roleAtLeast } from './policy.server.ts'
 import {
 	type ProjectAction,
 	type ProjectData,
@@ -19,6 +19,8 @@ import {
 	ProjectTransitionSchema,
 	type ProjectUpdateInput,
 	ProjectUpdateSchema,
+	type ProjectVerifyInput,
+	ProjectVerifySchema,
 } from './project.schema.ts'
 import { fullNames } from './region.server.ts'
 
@@ -238,6 +240,54 @@ export async function addProjectUpdate(db: Kysely<DB>, projectId: string, raw: P
 	})
 }
 
+/** Statuses in which an official may confirm a project's actual investment. */
+export const VERIFIABLE_STATUSES: readonly ProjectStatus[] = ['running', 'completed']
+
+/**
+ * An official confirms what a running or completed project actually invested (CSR indicators
+ * count only this figure, never the planned one). The official's jurisdiction must cover at least
+ * one of the project's villages (in the update's where). A later verification replaces the figure
+ * and is recorded as another event.
+ */
+export async function verifyProjectInvestment(db: Kysely<DB>, projectId: string, raw: ProjectVerifyInput | Record<string, unknown>, actor: Actor, now = Date.now()) {
+	const parsed = ProjectVerifySchema.safeParse(raw)
+	if (!parsed.success) throw AppError.invalid(fieldErrors(parsed.error))
+	const { verifiedInvestment } = parsed.data
+	return db.transaction().execute(async (trx) => {
+		const before = await trx.selectFrom('project').select(['status', 'verifiedInvestment', 'enterpriseOrgId']).where('id', '=', projectId).executeTakeFirst()
+		if (!before) throw AppError.notFound()
+		const result = await trx
+			.updateTable('project')
+			.set({ verifiedInvestment, verifiedAt: now, verifiedBy: actor.accountId, updatedAt: now })
+			.where('id', '=', projectId)
+			.where('status', 'in', [...VERIFIABLE_STATUSES])
+			.where((eb) => eb.exists(eb.selectFrom('projectVillage').select('projectVillage.projectId').whereRef('projectVillage.projectId', '=', 'project.id').where(inJurisdiction('projectVillage.villageCode', actor))))
+			.executeTakeFirst()
+		if (Number(result.numUpdatedRows) === 0) {
+			const villages = await trx.selectFrom('projectVillage').select('villageCode').where('projectId', '=', projectId).execute()
+			if (!villages.some((v) => governs(actor, v.villageCode))) throw AppError.forbidden('errors.outside_jurisdiction')
+			throw AppError.conflict('errors.project_wrong_status')
+		}
+		const orgId = actor.memberships.find((m) => m.kind === 'government' && m.status === 'verified')?.orgId
+		await recordEvent(
+			trx,
+			{
+				entityType: 'project',
+				entityId: projectId,
+				action: 'verify_investment',
+				fromState: before.status,
+				toState: before.status,
+				note: `${before.verifiedInvestment ?? ''}→${verifiedInvestment}`,
+				actorAccountId: actor.accountId,
+				actorOrgId: orgId,
+				requestId: actor.requestId,
+			},
+			now,
+		)
+		return { verifiedInvestment }
+	})
+}
+
 function projectQuery(db: Kysely<DB>) {
 	return db
 		.selectFrom('project')
@@ -257,6 +307,8 @@ function projectQuery(db: Kysely<DB>) {
 			'project.startsOn',
 			'project.endsOn',
 			'project.status',
+			'project.verifiedInvestment',
+			'project.verifiedAt',
 			'project.createdBy',
 			'project.createdAt',
 			'project.updatedAt',
@@ -305,6 +357,8 @@ export async function getProject(db: Kysely<DB>, id: string, viewer: Actor | nul
 			canManage,
 			canEdit: canManage && EDITABLE.includes(row.status),
 			actions: canManage ? (Object.keys(TRANSITIONS) as ProjectAction[]).filter((a) => TRANSITIONS[a].from === row.status) : [],
+			// An official of one of its villages may confirm the actual investment.
+			canVerify: !!viewer && VERIFIABLE_STATUSES.includes(row.status) && project.villages.some((v) => governs(viewer, v.code)),
 		},
 	}
 }

@@ -8,8 +8,8 @@ import { useTranslation } from 'react-i18next'
 import { Pair, cardDl } from '#app/components/browse.tsx'
 import { ErrorList, Field } from '#app/components/form.tsx'
 import { listEvents } from '#app/models/event.server.ts'
-import { PROJECT_ACTIONS, type ProjectAction, ProjectTransitionSchema, ProjectUpdateSchema } from '#app/models/project.schema.ts'
-import { addProjectUpdate, getProject, transitionProject } from '#app/models/project.server.ts'
+import { PROJECT_ACTIONS, type ProjectAction, ProjectTransitionSchema, ProjectUpdateSchema, ProjectVerifySchema } from '#app/models/project.schema.ts'
+import { addProjectUpdate, getProject, transitionProject, verifyProjectInvestment } from '#app/models/project.server.ts'
 import { getRequestContext, requireActor } from '#app/utils/auth.server.ts'
 import { chinaDayStart, formatChinaDate } from '#app/utils/china-date.ts'
 import { formatYuan } from '#app/utils/format.ts'
@@ -40,7 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	}
 }
 
-type Intent = ProjectAction | 'add-update'
+type Intent = ProjectAction | 'add-update' | 'verify-investment'
 type ActionResult = { intent: Intent | null; result: SubmissionResult<string[]> | null; notice: string | null; error: string | null }
 
 function reply(body: Partial<ActionResult>, status = 200) {
@@ -58,6 +58,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		try {
 			await addProjectUpdate(db, projectId, submission.payload, actor)
 			return reply({ intent, result: submission.reply({ resetForm: true }), notice: 'project.notice.update_added' })
+		} catch (error) {
+			const response = replyWithError(submission, error)
+			return reply({ intent, result: response.data.result }, response.init?.status ?? 400)
+		}
+	}
+	if (intent === 'verify-investment') {
+		const submission = parseWithZod(formData, { schema: ProjectVerifySchema })
+		if (submission.status !== 'success') return reply({ intent, result: submission.reply() }, 400)
+		try {
+			await verifyProjectInvestment(db, projectId, submission.payload, actor)
+			return reply({ intent, result: submission.reply(), notice: 'project.notice.investment_verified' })
 		} catch (error) {
 			const response = replyWithError(submission, error)
 			return reply({ intent, result: response.data.result }, response.init?.status ?? 400)
@@ -87,7 +98,7 @@ export default function ProjectPage() {
 	const n = (x: number) => x.toLocaleString(lang === 'en' ? 'en-US' : 'zh-CN')
 	const notice = actionData?.notice ?? (searchParams.get('created') === '1' ? 'project.notice.created' : searchParams.get('saved') === '1' ? 'project.notice.updated' : null)
 	const transitionErrors =
-		actionData?.intent && actionData.intent !== 'add-update' && actionData.result?.error ? Object.values(actionData.result.error).flatMap((e) => e ?? []) : []
+		actionData?.intent && actionData.intent !== 'add-update' && actionData.intent !== 'verify-investment' && actionData.result?.error ? Object.values(actionData.result.error).flatMap((e) => e ?? []) : []
 
 	return (
 		<>
@@ -124,6 +135,15 @@ export default function ProjectPage() {
 					<Pair label={t('project.investment')}>
 						<strong>{formatYuan(project.plannedInvestment, lang)}</strong>
 					</Pair>
+					<Pair label={t('project.verified_investment')}>
+						{project.verifiedInvestment === null ? (
+							t('project.not_verified')
+						) : (
+							<>
+								<strong>{formatYuan(project.verifiedInvestment, lang)}</strong> {t('project.verified_on', { date: formatChinaDate(Number(project.verifiedAt)) })}
+							</>
+						)}
+					</Pair>
 					<Pair label={t('project.fields.permanent_jobs')}>{n(project.permanentJobs)}</Pair>
 					<Pair label={t('project.fields.temporary_jobs')}>{n(project.temporaryJobs)}</Pair>
 					<Pair label={t('project.fields.people_trained')}>{n(project.peopleTrained)}</Pair>
@@ -138,6 +158,7 @@ export default function ProjectPage() {
 						</ul>
 					</Pair>
 				</dl>
+				{project.viewer.canVerify ? <VerifyForm lastResult={actionData?.intent === 'verify-investment' ? (actionData.result ?? undefined) : undefined} /> : null}
 				<h3>{t('project.fields.description')}</h3>
 				<p style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{project.description}</p>
 			</section>
@@ -252,6 +273,34 @@ function UpdateForm({ today, lastResult }: { today: string; lastResult: Submissi
 			</div>
 			<button type="submit" name="intent" value="add-update" disabled={navigation.state === 'submitting'}>
 				{t('project.updates.submit')}
+			</button>
+		</Form>
+	)
+}
+
+/** For an official of one of the project's villages: the investment actually made (CSR indicators count only this). */
+function VerifyForm({ lastResult }: { lastResult: SubmissionResult<string[]> | undefined }) {
+	const { t } = useTranslation()
+	const navigation = useNavigation()
+	const [form, fields] = useForm({
+		id: 'project-verify',
+		lastResult,
+		onValidate: ({ formData }) => parseWithZod(formData, { schema: ProjectVerifySchema }),
+		shouldValidate: 'onBlur',
+		shouldRevalidate: 'onInput',
+	})
+	return (
+		<Form method="post" {...getFormProps(form)} style={{ maxWidth: 560, marginTop: 16 }} aria-labelledby="h-verify-investment">
+			<h3 id="h-verify-investment" style={{ marginTop: 0 }}>
+				{t('project.verify.title')}
+			</h3>
+			<p className="hint">{t('project.verify.intro')}</p>
+			<div className={form.errors?.length ? 'form-errors' : undefined}>
+				<ErrorList id={form.errorId} errors={form.errors} />
+			</div>
+			<Field meta={fields.verifiedInvestment} inputMode="decimal" label={t('project.verify.amount')} hint={t('project.verify.amount_hint')} />
+			<button type="submit" name="intent" value="verify-investment" disabled={navigation.state === 'submitting'}>
+				{t('project.verify.submit')}
 			</button>
 		</Form>
 	)
