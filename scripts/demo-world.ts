@@ -9,8 +9,11 @@ import { createPairing } from '#app/models/pairing.server.ts'
 import { type Actor, loadActor } from '#app/models/policy.server.ts'
 import { createNeed, reviewNeed, submitNeed } from '#app/models/need.server.ts'
 import { createOffer, transitionOffer } from '#app/models/offer.server.ts'
-import { addProjectUpdate, createProject, transitionProject } from '#app/models/project.server.ts'
-import { DAY_MS, chinaDayStart, formatChinaDate } from '#app/utils/china-date.ts'
+import { addProjectUpdate, createProject, transitionProject, verifyProjectInvestment } from '#app/models/project.server.ts'
+import { acceptCommitment, confirmDelivery, createCommitment, startDelivery, verifyCommitment } from '#app/models/commitment.server.ts'
+import { setTarget } from '#app/models/indicator-target.server.ts'
+import { loadSubject } from '#app/models/subject.server.ts'
+import { DAY_MS, chinaDayStart, chinaYearOf, formatChinaDate } from '#app/utils/china-date.ts'
 import { usccCheckChar } from '#app/utils/uscc.ts'
 
 export const DEMO_PASSWORD = process.env.BANGFU_DEMO_PASSWORD || 'Bangfu-Demo-2026'
@@ -107,7 +110,8 @@ export async function seedDemoWorld(db: Kysely<DB>): Promise<DemoAccount[]> {
 	await createPairing(db, { kind: 'targeted', providerOrgId: centralOrg, recipientRegionCode: DEMO.county, startedYear: 2021, note: '演示：定点帮扶' }, province)
 	await createPairing(db, { kind: 'twinning', providerOrgId: enterpriseOrg, recipientRegionCode: DEMO.village, startedYear: 2022, note: '演示：万企兴万村结对' }, await actor(countyOfficial))
 
-	await seedListings(db, { cadre, cadre2, townshipOfficial, central, centralOrg, massOrg, enterprise, enterpriseOrg }, actor)
+	const project = await seedListings(db, { cadre, cadre2, townshipOfficial, central, centralOrg, massOrg, enterprise, enterpriseOrg }, actor)
+	await seedVerifiedWork(db, { cadre2, townshipOfficial, countyOfficial, enterprise, enterpriseOrg, project }, actor)
 	return accounts
 }
 
@@ -266,6 +270,58 @@ async function seedListings(
 	)
 	await transitionProject(db, project.id, { action: 'start' }, enterprise)
 	await addProjectUpdate(db, project.id, { body: '加工车间主体完工，首批 15 名村民完成岗前培训。', happenedOn: inDays(-5) }, enterprise)
+	return project.id
+}
+
+/**
+ * Help that has arrived and been verified, so the dashboards, the leaderboard and commendation
+ * eligibility have figures to show: the enterprise pays for 坪阳村's water pipes (committed,
+ * accepted, delivered, verified by the township), the county verifies the CSR project's actual
+ * investment and sets this year's targets for the county.
+ */
+async function seedVerifiedWork(
+	db: Kysely<DB>,
+	ids: { cadre2: string; townshipOfficial: string; countyOfficial: string; enterprise: string; enterpriseOrg: string; project: string },
+	actor: (accountId: string) => Promise<Actor>,
+) {
+	const today = chinaDayStart(Date.now())
+	const inDays = (n: number) => formatChinaDate(today + n * DAY_MS)
+	const [cadre2, township, county, enterprise] = await Promise.all([actor(ids.cadre2), actor(ids.townshipOfficial), actor(ids.countyOfficial), actor(ids.enterprise)])
+	const village2 = cadre2.memberships.find((m) => m.kind === 'village')?.orgId as string
+	const water = await createNeed(
+		db,
+		village2,
+		{
+			title: '坪阳村饮水管网改造资金',
+			description: '更换老化的入户饮水管网 3.2 公里，解决 60 户群众饮水不稳定问题。',
+			category: 'infrastructure',
+			measure: 'amount',
+			amount: '80000',
+			beneficiaries: '210',
+			urgency: 'high',
+			neededBy: inDays(60),
+		},
+		cadre2,
+	)
+	await submitNeed(db, water.id, cadre2)
+	await reviewNeed(db, water.id, { decision: 'publish', note: '演示：审核通过' }, township)
+	const pledge = await createCommitment(db, water.id, { providerOrgId: ids.enterpriseOrg, amount: '80000', dueAt: inDays(30), message: '演示：企业捐资改造饮水管网。' }, enterprise)
+	await acceptCommitment(db, pledge.id, cadre2)
+	await startDelivery(db, pledge.id, enterprise)
+	await confirmDelivery(db, pledge.id, { deliveredAmount: '80000' }, cadre2)
+	await verifyCommitment(db, pledge.id, { note: '演示：资金已到位，管网已通水。' }, township)
+
+	await verifyProjectInvestment(db, ids.project, { verifiedInvestment: '1500000' }, county)
+	const countySubject = await loadSubject(db, 'region', DEMO.county)
+	const year = chinaYearOf(Date.now())
+	for (const [indicator, target] of [
+		['funds_verified', '500000'],
+		['villages_paired', '20'],
+		['on_time_rate', '90'],
+		['jobs', '100'],
+	] as const) {
+		await setTarget(db, countySubject, year, indicator, target, county)
+	}
 }
 
 export function printDemoAccounts(accounts: Array<{ username: string; role: string }>) {
