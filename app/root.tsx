@@ -83,6 +83,24 @@ function Header() {
 								</NavLink>
 							</li>
 						) : null}
+						{nav?.isOfficial ? (
+							<>
+								<li>
+									<NavLink to="/dashboard">{t('nav.dashboard')}</NavLink>
+								</li>
+								<li>
+									<NavLink to="/supervision">{t('nav.supervision')}</NavLink>
+								</li>
+							</>
+						) : null}
+						{nav ? (
+							<li>
+								<NavLink to="/commendations">{t('nav.commendations')}</NavLink>
+							</li>
+						) : null}
+						<li>
+							<NavLink to="/honors">{t('nav.honors')}</NavLink>
+						</li>
 						{nav?.orgs.some((o) => o.status === 'verified' && o.kind !== 'government') ? (
 							<li>
 								<NavLink to="/commitments">{t('commitment.list_title')}</NavLink>
