@@ -88,6 +88,9 @@ function Header() {
 								<li>
 									<NavLink to="/dashboard">{t('nav.dashboard')}</NavLink>
 								</li>
+								<li>
+									<NavLink to="/supervision">{t('nav.supervision')}</NavLink>
+								</li>
 							</>
 						) : null}
 						{nav ? (

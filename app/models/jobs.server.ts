@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '#db/schema.ts'
 import { type MailTransport, getMailTransport } from '#app/utils/mailer.server.ts'
 import { lapseCommitments } from './commitment.server.ts'
+import { remindInterviewDeadlines } from './interview.server.ts'
 import { pruneLoginAttempts } from './login-throttle.server.ts'
 import { expireNeeds } from './need.server.ts'
 import { sendPendingEmails } from './notification.server.ts'
@@ -23,6 +24,7 @@ export async function runPeriodicJobs(db: Kysely<DB>, now = Date.now(), options:
 	const sessions = await db.deleteFrom('session').where('expiresAt', '<=', now).executeTakeFirst()
 	// Reminders first, so this run's reminders are emailed in the same run.
 	const reminders = await sendCommitmentReminders(db, now)
+	const interviewDeadlineReminders = await remindInterviewDeadlines(db, now)
 	const mailer = options.mailer === undefined ? getMailTransport() : options.mailer
 	const emails = await sendPendingEmails(db, mailer, now)
 	return {
@@ -32,6 +34,7 @@ export async function runPeriodicJobs(db: Kysely<DB>, now = Date.now(), options:
 		expiredSessions: Number(sessions.numDeletedRows),
 		dueSoonReminders: reminders.dueSoon,
 		overdueReminders: reminders.overdue,
+		interviewDeadlineReminders,
 		emailsSent: emails.sent,
 		emailsFailed: emails.failed,
 	}

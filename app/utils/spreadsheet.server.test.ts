@@ -59,6 +59,15 @@ describe('spreadsheetResponse', () => {
 		expect(values[2500]).toEqual(['三河村 2499', '¥2499,000', 2499])
 	})
 
+	it('writes formula-looking text as plain text cells in xlsx', async () => {
+		const res = spreadsheetResponse({ format: 'xlsx', filename: 'x', sheetName: 'x', columns, rows: [{ name: '=1+1', amount: '-5', days: null }] })
+		const workbook = new ExcelJS.Workbook()
+		await workbook.xlsx.load(await res.arrayBuffer())
+		const cell = workbook.worksheets[0].getRow(2).getCell(1)
+		expect(cell.type).toBe(ExcelJS.ValueType.String)
+		expect(cell.value).toBe('=1+1')
+	})
+
 	it('fails the body, not the headers, when the source fails mid-way', async () => {
 		async function* broken() {
 			yield { name: 'a', amount: '1', days: 1 }

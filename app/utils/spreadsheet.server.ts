@@ -49,7 +49,7 @@ export function safeSheetName(name: string): string {
 	return name.replace(/[[\]:*?/\\]/g, ' ').trim().slice(0, 31) || 'Sheet1'
 }
 
-// NOTE: a text cell starting with = + - @ (or a tab / CR) is run as a formula by spreadsheet
+// NOTE: a CSV cell starting with = + - @ (or a tab / CR) is run as a formula by spreadsheet
 // programs (CSV injection); such cells get a leading apostrophe, which Excel shows as plain text.
 const FORMULA_START = /^[=+\-@\t\r]/
 
@@ -106,6 +106,8 @@ function csvStream(options: SpreadsheetOptions): ReadableStream<Uint8Array> {
 	})
 }
 
+const XLSX_ROWS_PER_TURN = 200
+
 function drainedOrClosed(stream: PassThrough): Promise<void> {
 	return new Promise((resolve) => {
 		const done = () => {
@@ -126,14 +128,20 @@ function xlsxStream(options: SpreadsheetOptions): ReadableStream<Uint8Array> {
 	sheet.getRow(1).font = { bold: true }
 	let cancelled = false
 	const write = async () => {
+		let sinceTurn = 0
 		for await (const row of options.rows) {
 			if (cancelled) return
-			const values: Record<string, string | number | null> = {}
-			for (const c of options.columns) {
-				const v = row[c.key] ?? null
-				values[c.key] = typeof v === 'string' ? textCell(v) : v
-			}
+			// Cells are typed strings and numbers in xlsx, never formulas: no apostrophe needed.
+			const values: Record<string, SpreadsheetCell> = {}
+			for (const c of options.columns) values[c.key] = row[c.key] ?? null
 			sheet.addRow(values).commit()
+			// NOTE: rows may all arrive through promise jobs alone (better-sqlite3 answers
+			// synchronously), which would starve the zip and zlib of the turns they need to emit
+			// output: without a macrotask turn now and then the whole file would build up in memory.
+			if (++sinceTurn >= XLSX_ROWS_PER_TURN) {
+				sinceTurn = 0
+				await new Promise((resolve) => setImmediate(resolve))
+			}
 			// Let a slow client slow the database paging down instead of buffering the file. A client
 			// that goes away closes `pass` instead: stop waiting then too.
 			if (pass.writableNeedDrain) await drainedOrClosed(pass)
