@@ -194,6 +194,15 @@ export default function DashboardPage() {
 					{t('dashboard.export.csv')}
 				</a>
 			</p>
+			{region ? (
+				<nav aria-label={t('dashboard.related.title')} style={{ marginBottom: 12 }}>
+					<Link to={`/appraisals/region/${region.code}?year=${params.year}`}>{t('dashboard.related.appraisal')}</Link>
+					{' · '}
+					<Link to={`/reports/region/${region.code}?year=${params.year}`}>{t('dashboard.related.report')}</Link>
+					{' · '}
+					<Link to={`/supervision?region=${region.code}`}>{t('dashboard.related.supervision')}</Link>
+				</nav>
+			) : null}
 
 			<section className="card" aria-labelledby="indicators">
 				<h2 id="indicators" style={{ marginTop: 0 }}>

@@ -101,6 +101,13 @@ export default function OrgDashboardPage() {
 				{t('dashboard.intro')}
 			</p>
 			<PeriodFilter year={params.year} quarter={params.quarter} years={years} />
+			<nav aria-label={t('dashboard.related.title')} style={{ marginBottom: 12 }}>
+				<Link to={`/appraisals/org/${org.id}?year=${params.year}`}>{t('dashboard.related.appraisal')}</Link>
+				{' · '}
+				<Link to={`/reports/org/${org.id}?year=${params.year}`}>{t('dashboard.related.report')}</Link>
+				{' · '}
+				<Link to={`/supervision/interviews?subjectType=org&subjectId=${org.id}`}>{t('dashboard.related.interview')}</Link>
+			</nav>
 			<section className="card" aria-labelledby="indicators">
 				<h2 id="indicators" style={{ marginTop: 0 }}>
 					{t('indicators.table.caption')}
