@@ -83,6 +83,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		candidates: candidates.map((c) => ({ orgId: c.orgId, name: c.name, amountFen: c.amountFen, count: c.count })),
 		notice: (NOTICES as readonly string[]).includes(notice ?? '') ? notice : null,
 		noticeDefaults: { from: formatChinaDate(today), to: formatChinaDate(today + MIN_NOTICE_DAYS * DAY_MS) },
+		// From a .server module: passed through the loader, the component cannot import it.
+		notShortlistedNote: NOT_SHORTLISTED_NOTE,
 	}
 }
 
@@ -406,11 +408,11 @@ function NominateForm() {
 
 function NominationItem({ n }: { n: Nomination }) {
 	const { t } = useTranslation()
-	const { campaign, viewer } = useLoaderData<typeof loader>()
+	const { campaign, viewer, notShortlistedNote } = useLoaderData<typeof loader>()
 	const review = useFormResult(`review-${n.id}`)
 	const reject = useFormResult(`reject-${n.id}`)
 	const object = useFormResult(`object-${n.id}`)
-	const note = n.statusNote === NOT_SHORTLISTED_NOTE ? t('commendation.notes.not_shortlisted') : n.statusNote
+	const note = n.statusNote === notShortlistedNote ? t('commendation.notes.not_shortlisted') : n.statusNote
 	const open = n.status === 'nominated'
 	return (
 		<li style={{ borderTop: '1px solid var(--line)', padding: '8px 0' }}>

@@ -33,17 +33,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
 		regionInvalid: Boolean(regionParam) && !regionCode,
 		regionName: regionCode ? (names.get(regionCode) ?? regionCode) : null,
 		years: Array.from({ length: 6 }, (_, i) => currentYear - i),
+		// From .server modules: passed through the loader, the component cannot import them.
+		size: LEADERBOARD_SIZE,
+		kinds: PROVIDER_SUBJECT_KINDS,
 		rows,
 	}
 }
 
 export default function Leaderboard() {
 	const { t, i18n } = useTranslation()
-	const { filters, regionInvalid, regionName, years, rows } = useLoaderData<typeof loader>()
+	const { filters, regionInvalid, regionName, years, size, kinds, rows } = useLoaderData<typeof loader>()
 	return (
 		<>
 			<h1>{t('commendation.leaderboard.title')}</h1>
-			<p className="muted">{t('commendation.leaderboard.intro', { size: LEADERBOARD_SIZE })}</p>
+			<p className="muted">{t('commendation.leaderboard.intro', { size })}</p>
 			<Form method="get" className="card row" style={{ alignItems: 'flex-end' }} aria-label={t('commendation.leaderboard.filters')}>
 				<div className="field">
 					<label htmlFor="lb-year">{t('commendation.fields.year')}</label>
@@ -59,7 +62,7 @@ export default function Leaderboard() {
 					<label htmlFor="lb-kind">{t('commendation.leaderboard.kind')}</label>
 					<select id="lb-kind" name="kind" defaultValue={filters.kind}>
 						<option value="">{t('commendation.leaderboard.all_kinds')}</option>
-						{PROVIDER_SUBJECT_KINDS.map((k) => (
+						{kinds.map((k) => (
 							<option key={k} value={k}>
 								{t(`vocab.org_kind.${k}`)}
 							</option>
