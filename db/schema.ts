@@ -536,6 +536,39 @@ export interface AwardTable {
 	awardedAt: Millis
 }
 
+export type ApiTokenScope = 'read' | 'read_write'
+
+export interface ApiTokenTable {
+	id: string
+	accountId: string
+	name: string
+	/** SHA-256 hex of the token */
+	tokenHash: string
+	prefix: string
+	scope: ApiTokenScope
+	expiresAt: Millis
+	lastUsedAt: Millis | null
+	revokedAt: Millis | null
+	createdAt: Millis
+}
+
+export interface ApiIdempotencyTable {
+	tokenId: string
+	idempotencyKey: string
+	request: string
+	requestHash: string
+	status: number
+	/** JSON */
+	response: string
+	createdAt: Millis
+}
+
+export interface ApiRateTable {
+	tokenId: string
+	windowStart: Millis
+	count: number
+}
+
 export interface DB {
 	region: RegionTable
 	account: AccountTable
@@ -573,6 +606,9 @@ export interface DB {
 	nominationReview: NominationReviewTable
 	objection: ObjectionTable
 	award: AwardTable
+	apiToken: ApiTokenTable
+	apiIdempotency: ApiIdempotencyTable
+	apiRate: ApiRateTable
 }
 
 export type Region = Selectable<RegionTable>

@@ -7,6 +7,7 @@ import * as m202611231200 from './202611231200_create_commitments.ts'
 import * as m202611231300 from './202611231300_suggestion_indexes.ts'
 import * as m202611240900 from './202611240900_suggestion_speedups.ts'
 import * as m202611241000 from './202611241000_create_supervision.ts'
+import * as m202611241100 from './202611241100_create_api_tokens.ts'
 
 export const migrations: Record<string, Migration> = {
 	'202611230900_create_foundation': m202611230900,
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
 	'202611231300_suggestion_indexes': m202611231300,
 	'202611240900_suggestion_speedups': m202611240900,
 	'202611241000_create_supervision': m202611241000,
+	'202611241100_create_api_tokens': m202611241100,
 }
 
 export const migrationProvider: MigrationProvider = {

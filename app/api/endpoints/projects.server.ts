@@ -1,0 +1,4 @@
+// /api/v1 endpoints: projects. (Filled in by the API work of issue #6.)
+import type { Endpoint } from '../http.server.ts'
+
+export const projectsEndpoints: Endpoint[] = []
