@@ -15,6 +15,9 @@ import { NonceProvider } from './utils/nonce.ts'
 
 const ABORT_DELAY = 5_000
 
+// For scripts/serve.js: the cross-site check runs there, before Remix reads the request.
+export { CROSS_SITE_MESSAGE, crossSiteRefusal } from './utils/origin.server.ts'
+
 const stopBackground = process.env.BANGFU_BACKGROUND === 'off' ? () => {} : startBackgroundWork()
 
 /** Called by scripts/serve.js on SIGTERM/SIGINT: stops background work and closes the pool. */

@@ -24,6 +24,20 @@ app.use((req, res, next) => {
 	res.setHeader('X-Request-Id', requestId)
 	next()
 })
+// Cross-site request forgery: writes must come from this site (app/utils/origin.server.ts).
+app.use((req, res, next) => {
+	const refusal = build.entry.module.crossSiteRefusal({
+		method: req.method,
+		path: req.path,
+		host: req.headers.host,
+		origin: req.headers.origin,
+		referer: req.headers.referer,
+		authorization: req.headers.authorization,
+	})
+	if (!refusal) return next()
+	res.status(403).type('text/plain; charset=utf-8').setHeader('X-Content-Type-Options', 'nosniff')
+	res.send(build.entry.module.CROSS_SITE_MESSAGE)
+})
 app.all('*', createRequestHandler({ build }))
 
 const port = Number(process.env.PORT ?? 3000)

@@ -14,6 +14,11 @@ export async function run(browser: Browser, baseURL: string) {
 	expect(csp.includes("frame-ancestors 'none'"), 'CSP forbids framing')
 	expect(res.headers.get('x-content-type-options') === 'nosniff', 'nosniff header')
 	expect(!!res.headers.get('referrer-policy'), 'Referrer-Policy header')
+	// A form posted from another site, or a write that names no origin, never reaches the app.
+	const forged = await fetch(`${baseURL}/login`, { method: 'POST', headers: { Origin: 'https://evil.example', 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'login=demo-county&password=x' })
+	expect(forged.status === 403, `cross-site POST refused (got ${forged.status})`)
+	const anonymous = await fetch(`${baseURL}/login`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'login=demo-county&password=x' })
+	expect(anonymous.status === 403, `POST without Origin refused (got ${anonymous.status})`)
 
 	for (const viewport of ['desktop', 'phone'] as const) {
 		const { page, context, check } = await newPage(browser, viewport, baseURL)
