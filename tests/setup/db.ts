@@ -6,17 +6,20 @@ import { migrateToLatest } from '#db/migrate.ts'
 
 export const testDialects: Dialect[] = process.env.TEST_MYSQL_URL ? ['sqlite', 'mysql'] : ['sqlite']
 
-function mysqlUrlFor(base: string): { url: string; name: string } {
+function mysqlUrlFor(base: string, suffix = ''): { url: string; name: string } {
 	const worker = process.env.VITEST_POOL_ID ?? process.env.VITEST_WORKER_ID ?? '0'
 	// ppid is the vitest main process: two test runs at once never share a database.
-	const name = `bangfu_t${process.ppid}_${worker}`
+	const name = `bangfu_t${process.ppid}_${worker}${suffix}`
 	const url = new URL(base)
 	url.pathname = `/${name}`
 	return { url: url.toString(), name }
 }
 
-/** A fresh, migrated database of the given dialect. `drop` removes it (MySQL) or closes it. */
-export async function createTestDb(dialect: Dialect, options: { migrate?: boolean } = {}): Promise<DbHandle & { drop: () => Promise<void> }> {
+/**
+ * A fresh, migrated database of the given dialect. `drop` removes it (MySQL) or closes it. A test
+ * that needs two MySQL databases at once names the second with `suffix`.
+ */
+export async function createTestDb(dialect: Dialect, options: { migrate?: boolean; suffix?: string } = {}): Promise<DbHandle & { drop: () => Promise<void> }> {
 	if (dialect === 'sqlite') {
 		const handle = createDb(':memory:')
 		if (options.migrate !== false) await migrateToLatest(handle.db)
@@ -24,7 +27,7 @@ export async function createTestDb(dialect: Dialect, options: { migrate?: boolea
 	}
 	const base = process.env.TEST_MYSQL_URL
 	if (!base) throw new Error('TEST_MYSQL_URL is not set')
-	const { url, name } = mysqlUrlFor(base)
+	const { url, name } = mysqlUrlFor(base, options.suffix)
 	const admin = createDb(base, { poolSize: 1 })
 	const { sql } = await import('kysely')
 	await sql.raw(`DROP DATABASE IF EXISTS \`${name}\``).execute(admin.db)
