@@ -4,7 +4,7 @@ import { createLucia } from '#app/utils/auth.server.ts'
 import { describeDb } from '#tests/setup/db.ts'
 import { TEST_PASSWORD, countRows, makeAccount } from '#tests/factories.ts'
 import { authenticate, changePassword, createAccount } from './account.server.ts'
-import { THROTTLE } from './login-throttle.server.ts'
+import { SIGNUP_THROTTLE, THROTTLE } from './login-throttle.server.ts'
 
 async function appError(p: Promise<unknown>): Promise<AppError> {
 	try {
@@ -65,9 +65,28 @@ describeDb('accounts and sessions', (ctx) => {
 		const locked = await appError(authenticate(ctx.db, { identifier: a.username, password: TEST_PASSWORD, ip: '10.9.9.9' }, now + 10))
 		expect(locked.code).toBe('throttled')
 		expect(locked.message).toMatch(/^errors\.login_throttled_account\|\{"minutes":1[45]\}$/)
+		// The owner is told once, in the inbox, with where the last attempt came from.
+		const notices = await ctx.db.selectFrom('notification').select(['kind', 'params']).where('accountId', '=', a.id).execute()
+		expect(notices.map((n) => n.kind)).toEqual(['login_locked'])
+		expect(JSON.parse(notices[0].params)).toEqual({ minutes: 15, ip: `10.1.0.${THROTTLE.maxPerAccount - 1}` })
 		// After the window the right password works again.
 		const later = now + THROTTLE.windowMs + 1_000
 		expect((await authenticate(ctx.db, { identifier: a.username, password: TEST_PASSWORD, ip: '10.9.9.9' }, later)).id).toBe(a.id)
+	})
+
+	it('limits sign-ups per IP, with a field-named message, writing nothing more', async () => {
+		const now = Date.now()
+		const signup = (i: number, ip: string) =>
+			createAccount(ctx.db, { email: `new${i}-${now}@example.cn`, username: `new${i}_${now % 100000}`, displayName: `新用户${i}`, password: 'Solid-Pass-2026!' }, { ip, now: now + i })
+		for (let i = 0; i < SIGNUP_THROTTLE.maxPerIp; i++) await signup(i, '198.51.100.9')
+		const accounts = await countRows(ctx.db, 'account')
+		const refused = await appError(signup(99, '198.51.100.9'))
+		expect(refused.code).toBe('throttled')
+		expect(refused.fields.email).toMatch(/^errors\.signup_throttled\|/)
+		expect(await countRows(ctx.db, 'account')).toBe(accounts)
+		// Another IP, or the same one an hour later, may sign up.
+		await signup(100, '198.51.100.10')
+		await createAccount(ctx.db, { email: `late-${now}@example.cn`, username: `late_${now % 100000}`, displayName: '新用户', password: 'Solid-Pass-2026!' }, { ip: '198.51.100.9', now: now + SIGNUP_THROTTLE.windowMs + 10 })
 	})
 
 	it('throttles an IP spraying many accounts', async () => {

@@ -6,7 +6,8 @@ import { newId } from '#app/utils/id.ts'
 import { fieldErrors, passwordProblem } from '#app/utils/validation.ts'
 import { ChangePasswordSchema, type ChangePasswordInput, SignupSchema, type SignupInput } from './account.schema.ts'
 import { recordEvent } from './event.server.ts'
-import { assertLoginAllowed, recordLoginAttempt } from './login-throttle.server.ts'
+import { THROTTLE, accountFailuresInWindow, assertLoginAllowed, assertSignupAllowed, recordLoginAttempt, recordSignup } from './login-throttle.server.ts'
+import { notify } from './notification.server.ts'
 
 // OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane. @node-rs/argon2 defaults to argon2id.
 const ARGON2 = { memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32 }
@@ -28,10 +29,12 @@ function isDuplicateKey(error: unknown): boolean {
 export async function createAccount(
 	db: Kysely<DB>,
 	raw: SignupInput | Record<string, unknown>,
-	options: { isNationalAdmin?: boolean; now?: number } = {},
+	options: { isNationalAdmin?: boolean; now?: number; ip?: string } = {},
 ): Promise<PublicAccount> {
 	const parsed = SignupSchema.safeParse(raw)
 	if (!parsed.success) throw AppError.invalid(fieldErrors(parsed.error))
+	// Sign-ups through the web form are limited per IP (scripts and tests pass no ip).
+	if (options.ip) await assertSignupAllowed(db, options.ip, options.now)
 	const input = parsed.data
 	const personal = passwordProblem(input.password, [input.username, input.email.split('@')[0]])
 	if (personal) throw AppError.invalid({ password: personal })
@@ -62,6 +65,7 @@ export async function createAccount(
 		await db.transaction().execute(async (trx) => {
 			await trx.insertInto('account').values(account).execute()
 			await recordEvent(trx, { entityType: 'account', entityId: account.id, action: 'sign_up', actorAccountId: account.id }, now)
+			if (options.ip) await recordSignup(trx, options.ip, now)
 		})
 	} catch (error) {
 		// Two sign-ups racing for the same name: the unique index decides.
@@ -110,6 +114,15 @@ export async function authenticate(
 	dummyHash ??= hashPassword('not-a-real-password-0')
 	const ok = row ? await verify(row.passwordHash, input.password) : (await verify(await dummyHash, input.password), false)
 	await recordLoginAttempt(db, { accountKey, ip: input.ip, succeeded: ok }, now)
+	// The failure that locks the account out: tell its owner (inbox, and email when configured),
+	// once per lockout, so a guessing attack does not go unnoticed.
+	if (row && !ok && (await accountFailuresInWindow(db, accountKey, now)) === THROTTLE.maxPerAccount) {
+		await notify(
+			db,
+			{ accountIds: [row.id], kind: 'login_locked', entityType: 'account', entityId: row.id, params: { minutes: THROTTLE.windowMs / 60_000, ip: input.ip }, dedupeKey: `login_locked:${row.id}:${Math.floor(now / THROTTLE.windowMs)}` },
+			now,
+		)
+	}
 	if (!row || !ok) throw AppError.invalid({ password: 'errors.login_failed' }, 'errors.login_failed')
 	const { passwordHash: _, ...pub } = row
 	return pub

@@ -12,6 +12,37 @@ export const THROTTLE = {
 	maxPerIp: 30,
 }
 
+// Sign-ups from one IP: at most this many per hour, recorded in the same table under the key
+// SIGNUP_KEY (as successes, so they never count towards the log-in limits).
+export const SIGNUP_THROTTLE = { windowMs: 60 * 60_000, maxPerIp: 5 }
+const SIGNUP_KEY = '(signup)'
+
+/** Refuses a sign-up when the IP has made SIGNUP_THROTTLE.maxPerIp in the last hour (field `email`). */
+export async function assertSignupAllowed(db: Kysely<DB>, ip: string, now = Date.now()) {
+	const rows = await db
+		.selectFrom('loginAttempt')
+		.select('createdAt')
+		.where('accountKey', '=', SIGNUP_KEY)
+		.where('ip', '=', ip)
+		.where('createdAt', '>', now - SIGNUP_THROTTLE.windowMs)
+		.orderBy('createdAt', 'desc')
+		.limit(SIGNUP_THROTTLE.maxPerIp)
+		.execute()
+	if (rows.length >= SIGNUP_THROTTLE.maxPerIp) {
+		const minutes = Math.max(1, Math.ceil((Number(rows[rows.length - 1].createdAt) + SIGNUP_THROTTLE.windowMs - now) / 60_000))
+		throw new AppError('throttled', msg('errors.signup_throttled', { minutes }), { email: msg('errors.signup_throttled', { minutes }) })
+	}
+}
+
+export async function recordSignup(db: Kysely<DB>, ip: string, now = Date.now()) {
+	await db.insertInto('loginAttempt').values({ id: newId(now), accountKey: SIGNUP_KEY, ip, succeeded: 1, createdAt: now }).execute()
+}
+
+/** Failures counted against the account now (after recording one): for telling the owner of a lockout. */
+export async function accountFailuresInWindow(db: Kysely<DB>, accountKey: string, now = Date.now()) {
+	return (await failuresSince(db, 'accountKey', accountKey, now - THROTTLE.windowMs)).length
+}
+
 async function failuresSince(db: Kysely<DB>, column: 'accountKey' | 'ip', value: string, since: number) {
 	const rows = await db
 		.selectFrom('loginAttempt')

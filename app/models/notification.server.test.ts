@@ -46,9 +46,10 @@ describe('notification helpers', () => {
 	it('renders every kind in both languages with its params', () => {
 		for (const kind of NOTIFICATION_KINDS) {
 			for (const locale of ['zh-CN', 'en']) {
-				const supervision = { official: '县乡村振兴局', subject: '昭觉县', issues: '进度滞后', deadline: '2026-12-31', failure: '未按期交付', campaign: '2026 年度表彰', nominee: '某企业', category: '先进集体', certificate: '2026-CN-001' }
+				const supervision = { minutes: 15, ip: '203.0.113.7', official: '县乡村振兴局', subject: '昭觉县', issues: '进度滞后', deadline: '2026-12-31', failure: '未按期交付', campaign: '2026 年度表彰', nominee: '某企业', category: '先进集体', certificate: '2026-CN-001' }
 				const text = renderNotification(locale, kind, { ...PARAMS, ...supervision, due: '2026-12-01', milestone: '设备到位' })
 				if (kind.startsWith('commitment_') || kind.startsWith('milestone_')) expect(text, `${locale} ${kind}`).toContain(PARAMS.title)
+				else if (kind === 'login_locked') expect(text, `${locale} ${kind}`).toContain('203.0.113.7')
 				else expect(text, `${locale} ${kind}`).toMatch(/昭觉县|某企业/)
 				expect(text).not.toMatch(/\{\{/)
 			}

@@ -27,6 +27,7 @@ export const NOTIFICATION_KINDS = [
 	'accountability_recorded', // a 问责 record names my org
 	'objection_filed', // an objection to a nomination in my campaign, during the notice period
 	'award_granted', // my org (or its member) is on the honor roll
+	'login_locked', // my account was locked after repeated failed log-ins
 ] as const
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
 
@@ -97,7 +98,7 @@ const MAX_PAGE = 5000
 /** Where a notification leads: the page of the thing it is about, or null for an unknown type. */
 export function notificationHref(entityType: string, entityId: string): string | null {
 	const base = (
-		{ commitment: '/commitments', need: '/needs', offer: '/offers', interview: '/supervision/interviews', accountability: '/supervision/accountability', campaign: '/commendations', award: '/honors/certificates' } as Record<
+		{ commitment: '/commitments', need: '/needs', offer: '/offers', account: '/settings', interview: '/supervision/interviews', accountability: '/supervision/accountability', campaign: '/commendations', award: '/honors/certificates' } as Record<
 			string,
 			string | undefined
 		>

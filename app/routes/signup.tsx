@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next'
 import { ErrorList, Field } from '#app/components/form.tsx'
 import { SignupSchema } from '#app/models/account.schema.ts'
 import { createAccount } from '#app/models/account.server.ts'
-import { createLoginSession, getAuth, publicContext } from '#app/utils/auth.server.ts'
+import { clientIp, createLoginSession, getAuth, publicContext } from '#app/utils/auth.server.ts'
 import { replyWithError } from '#app/utils/http.server.ts'
 
 export const meta: MetaFunction = () => [{ title: '注册 · 帮扶 Bangfu' }]
@@ -22,7 +22,7 @@ export async function action({ request }: ActionFunctionArgs) {
 	if (submission.status !== 'success') return { result: submission.reply({ hideFields: ['password'] }) }
 	const { db } = publicContext()
 	try {
-		const account = await createAccount(db, submission.value)
+		const account = await createAccount(db, submission.value, { ip: clientIp(request) })
 		const cookie = await createLoginSession(account.id, request)
 		// Next step for a new account: say which organization it acts for.
 		return redirect('/orgs/new?welcome=1', { headers: { 'Set-Cookie': cookie } })
