@@ -91,6 +91,9 @@ export default function NeedReviewPage() {
 			</p>
 			<h1>{t('need.review.title')}</h1>
 			<p className="muted">{t('need.review.intro')}</p>
+			<p>
+				<Link to="/needs/import">{t('import.link_from_review')}</Link>
+			</p>
 			{actionData?.notice ? (
 				<p className="notice" role="status">
 					{t('need.review.notice', { title: actionData.notice.title, result: t(NOTICE_KEY[actionData.notice.decision]) })}
