@@ -264,11 +264,16 @@ describeDb('need import', (ctx) => {
 		expect(await counts()).toEqual(before)
 	})
 
-	it('refuses anyone who is not an official', async () => {
+	it('refuses anyone who is not a county or township official', async () => {
 		const rows = await parseNeedSheet(csvOf([amountRow('513431100201', uniq('a'))]), 'x.csv')
 		await expect(previewNeedImport(ctx.db, rows, villager, NOW)).rejects.toMatchObject({ code: 'forbidden' })
+		const aboveOfficials = [await makeOfficial(ctx.db, '510000000000'), await makeOfficial(ctx.db, '513400000000')]
 		const before = await counts()
 		await expect(commitNeedImport(ctx.db, rows, villager, NOW)).rejects.toMatchObject({ code: 'forbidden' })
+		// Province and city officials do not review needs, so they do not import them either.
+		for (const above of aboveOfficials) {
+			await expect(commitNeedImport(ctx.db, rows, above, NOW)).rejects.toMatchObject({ code: 'forbidden' })
+		}
 		expect(await counts()).toEqual(before)
 	})
 

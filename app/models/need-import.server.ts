@@ -22,6 +22,7 @@ import { lockForUpdate } from './commitment/lock-commitment.server.ts'
 import { recordEvent } from './event.server.ts'
 import { MEASURES, NEED_CATEGORIES, URGENCIES } from './marketplace-vocab.ts'
 import { type NeedValues, needSchema } from './need.schema.ts'
+import { asReviewer } from './need/authorize-need.server.ts'
 import { type Actor, inJurisdiction, isOfficial, jurisdictionsOf } from './policy.server.ts'
 import { covers, levelOfCode } from './region-code.ts'
 
@@ -399,14 +400,18 @@ function fieldOf(path: string): ImportField | 'row' {
 /**
  * Checks every row without writing anything: the need schema (as of `now`), the village (exists,
  * lies in the actor's jurisdiction, has a verified village org), duplicates in the file and open
- * needs of the village with the same title. Officials of any level import within their
- * jurisdiction, a national admin anywhere; anyone else gets a forbidden error.
+ * needs of the village with the same title. County and township officials (the reviewers of
+ * needs) import within their jurisdiction, a national admin anywhere; anyone else, a province or
+ * city official included, gets a forbidden error.
  */
 export async function previewNeedImport(db: Kysely<DB>, rows: SheetRow[], actor: Actor, now = Date.now()): Promise<ImportReport> {
 	return (await checkRows(db, rows, actor, now)).report
 }
 
-async function checkRows(db: Kysely<DB>, rows: SheetRow[], actor: Actor, now: number): Promise<{ report: ImportReport; values: Map<number, NeedValues> }> {
+async function checkRows(db: Kysely<DB>, rows: SheetRow[], asked: Actor, now: number): Promise<{ report: ImportReport; values: Map<number, NeedValues> }> {
+	// Importing publishes, so it is for the officials who review needs: county and township
+	// officials (asReviewer), and national admins.
+	const actor = asked.isNationalAdmin ? asked : asReviewer(asked)
 	if (!isOfficial(actor)) throw AppError.forbidden('errors.forbidden')
 	if (rows.length > MAX_IMPORT_ROWS) throw fileError(msg('import.errors.too_many_rows', { max: MAX_IMPORT_ROWS }))
 	const schema = needSchema(() => now)
