@@ -194,6 +194,23 @@ describe('bodies, scopes and idempotency', () => {
 		expect((await post('{"title":"a","amount":1}', { key: 'bad key with spaces' })).status).toBe(422)
 		expect(calls).toBe(count)
 	})
+
+	it('forgets a key whose request was refused, so the corrected request may use it', async () => {
+		expect((await post('{"title":"conflict","amount":1}', { key: 'retry-7' })).status).toBe(409)
+		const fixed = await post('{"title":"ok","amount":1}', { key: 'retry-7' })
+		expect(fixed.status).toBe(201)
+		expect((await post('{"title":"ok","amount":1}', { key: 'retry-7' })).headers.get('idempotent-replayed')).toBe('true')
+	})
+
+	it('takes an action without a body and without a Content-Type, but refuses a non-JSON body', async () => {
+		const bare: Endpoint = endpoint({ operationId: 'bare', method: 'post', path: '/bare', summary: 't', tags: ['t'], access: 'write', body: z.object({}).strict().optional(), response: z.object({ ok: z.boolean() }), handler: async () => ({ body: { ok: true } }) })
+		const send = (body?: string, type?: string) =>
+			serveEndpoint(bare, new Request(`${BASE}/bare`, { method: 'POST', headers: { Authorization: `Bearer ${writeToken}`, ...(type ? { 'Content-Type': type } : {}) }, body }), {}, ctx.db)
+		expect((await send()).status).toBe(200)
+		expect((await send('{}', 'application/json')).status).toBe(200)
+		expect((await send('a=1', 'application/x-www-form-urlencoded')).status).toBe(415)
+		expect((await send('{"x":1}', 'application/json')).status).toBe(422)
+	})
 })
 
 describe('cursors', () => {

@@ -153,6 +153,11 @@ function sha256(text: string) {
 
 async function readJsonBody(request: Request, language: 'zh-CN' | 'en'): Promise<{ ok: true; value: unknown; text: string } | { ok: false; response: Response }> {
 	const type = (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase()
+	// An action without a body (accept, submit…) needs no Content-Type; any body must be JSON.
+	if (!request.body || request.headers.get('content-length') === '0') {
+		if (type && type !== 'application/json') return { ok: false, response: standardProblem('unsupported_media_type', language) }
+		return { ok: true, value: undefined, text: '' }
+	}
 	if (type !== 'application/json') return { ok: false, response: standardProblem('unsupported_media_type', language) }
 	const declared = Number(request.headers.get('content-length') ?? '0')
 	if (declared > MAX_BODY_BYTES) return { ok: false, response: standardProblem('payload_too_large', language) }
@@ -239,17 +244,27 @@ export async function serveEndpoint(e: Endpoint, request: Request, rawParams: Re
 	if (key !== undefined) {
 		if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(key))
 			return standardProblem('invalid', language, { errors: [{ field: 'Idempotency-Key', code: 'invalid', message: language === 'en' ? 'Use 1–100 letters, digits or _ . : -' : '须为 1–100 个字母、数字或 _ . : -' }] })
-		const seen = await db.selectFrom('apiIdempotency').selectAll().where('tokenId', '=', check.tokenId).where('idempotencyKey', '=', key).executeTakeFirst()
-		if (seen) {
-			if (seen.requestHash !== requestHash) return standardProblem('idempotency_key_reused', language, { headers: rateHeaders })
+		// Reserve the key first (status 0 = in progress), so two copies of one request arriving
+		// together cannot both run: the second sees the reservation.
+		try {
+			await db.insertInto('apiIdempotency').values({ tokenId: check.tokenId, idempotencyKey: key, request: requestLine.slice(0, 300), requestHash, status: 0, response: '', createdAt: now }).execute()
+		} catch {
+			const seen = await db.selectFrom('apiIdempotency').selectAll().where('tokenId', '=', check.tokenId).where('idempotencyKey', '=', key).executeTakeFirst()
+			if (!seen || seen.requestHash !== requestHash) return standardProblem('idempotency_key_reused', language, { headers: rateHeaders })
+			if (seen.status === 0) return standardProblem('conflict', language, { detail: language === 'en' ? 'The first request with this Idempotency-Key is still running; retry shortly.' : '使用该 Idempotency-Key 的首个请求仍在处理中，请稍后重试。', headers: { ...rateHeaders, 'Retry-After': '1' } })
 			return new Response(seen.response, { status: seen.status, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Idempotent-Replayed': 'true', ...rateHeaders } })
 		}
+	}
+	const release = async () => {
+		if (key !== undefined) await db.deleteFrom('apiIdempotency').where('tokenId', '=', check.tokenId).where('idempotencyKey', '=', key).where('status', '=', 0).execute()
 	}
 
 	let result: ApiResult
 	try {
 		result = await e.handler({ db, actor, scope: check.scope, params: params.data, query: query.data, body, request, language, now })
 	} catch (error) {
+		// A refused request is not remembered: fixing the input and retrying with the key works.
+		await release()
 		const response = problemFromError(error, language)
 		for (const [k, v] of Object.entries(rateHeaders)) response.headers.set(k, v)
 		return response
@@ -258,11 +273,7 @@ export async function serveEndpoint(e: Endpoint, request: Request, rawParams: Re
 	const json = JSON.stringify(result.body)
 	const headers = { ...rateHeaders, ...result.headers }
 	if (key !== undefined) {
-		try {
-			await db.insertInto('apiIdempotency').values({ tokenId: check.tokenId, idempotencyKey: key, request: requestLine.slice(0, 300), requestHash, status, response: json, createdAt: now }).execute()
-		} catch {
-			// A concurrent retry with the same key stored its response first: ours stands too.
-		}
+		await db.updateTable('apiIdempotency').set({ status, response: json }).where('tokenId', '=', check.tokenId).where('idempotencyKey', '=', key).execute()
 	}
 	if (e.method === 'get') return withEtag(request, json, status, headers)
 	return new Response(json, { status, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers } })

@@ -9,9 +9,11 @@ type JsonSchema = Record<string, unknown>
 function schemaOf(schema: z.ZodType, io: 'input' | 'output', components: Record<string, JsonSchema>): JsonSchema {
 	const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline' }) as JsonSchema & { $defs?: Record<string, JsonSchema> }
 	// Named schemas (.meta({ id })) become components; references point there.
+	const rewrite = <T>(value: T): T => JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', '"#/components/schemas/')) as T
 	const { $schema: _ignored, $defs, ...rest } = json
-	for (const [name, def] of Object.entries($defs ?? {})) components[name] = def
-	return JSON.parse(JSON.stringify(rest).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema
+	// References inside the named schemas point at each other too.
+	for (const [name, def] of Object.entries($defs ?? {})) components[name] = rewrite(def)
+	return rewrite(rest)
 }
 
 function parametersOf(e: Endpoint, components: Record<string, JsonSchema>) {
@@ -74,7 +76,7 @@ export function buildOpenApi(): JsonSchema {
 			},
 		}
 		if (e.body) {
-			operation.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(e.body, 'input', components) } } }
+			operation.requestBody = { required: !e.body.safeParse(undefined).success, content: { 'application/json': { schema: schemaOf(e.body, 'input', components) } } }
 			Object.assign(operation.responses as JsonSchema, { '400': problemResponse('Malformed JSON'), '409': problemResponse('Conflicts with the current state'), '413': problemResponse(`Body over ${MAX_BODY_BYTES} bytes`), '415': problemResponse('Not application/json') })
 		}
 		paths[e.path] ??= {}
