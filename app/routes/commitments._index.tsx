@@ -96,6 +96,12 @@ export default function CommitmentsPage() {
 					<button type="submit" style={tapStyle}>
 						{t('commitment.index.apply')}
 					</button>
+					<a href={`/commitments/export?${new URLSearchParams({ ...(filter ? { status: filter } : {}), format: 'xlsx' })}`} download style={{ lineHeight: '44px' }}>
+						{t('export.xlsx')}
+					</a>
+					<a href={`/commitments/export?${new URLSearchParams({ ...(filter ? { status: filter } : {}), format: 'csv' })}`} download style={{ lineHeight: '44px' }}>
+						{t('export.csv')}
+					</a>
 				</Form>
 			) : (
 				<section className="card">

@@ -41,7 +41,7 @@ import { isRegionCode } from '#app/models/region-code.ts'
 import { getSearchEngine } from '#app/search/index.server.ts'
 import type { SearchQuery, SearchSort } from '#app/search/port.ts'
 import { getRequestContext } from '#app/utils/auth.server.ts'
-import { PAGE_SIZE, type UrlState, listParam, oneOf, pageParam, textParam } from '#app/utils/browse-url.ts'
+import { PAGE_SIZE, type UrlState, hrefWith, listParam, oneOf, pageParam, textParam } from '#app/utils/browse-url.ts'
 import { formatChinaDate } from '#app/utils/china-date.ts'
 import { formatMeasure } from '#app/utils/format.ts'
 
@@ -204,6 +204,14 @@ export default function NeedsBrowsePage() {
 			/>
 
 			<ResultCount total={data.total} page={data.page} pages={data.pages} />
+			<p className="row" style={{ gap: 12 }}>
+				<a href={`/needs/export${hrefWith(state, { format: 'xlsx' })}`} download>
+					{t('export.xlsx')}
+				</a>
+				<a href={`/needs/export${hrefWith(state, { format: 'csv' })}`} download>
+					{t('export.csv')}
+				</a>
+			</p>
 			{data.rows.length ? (
 				<ol style={resultList} aria-label={t('browse.results')}>
 					{data.rows.map((n) => (
