@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { CamelCasePlugin, Kysely, MysqlDialect, SqliteDialect } from 'kysely'
+import { CamelCasePlugin, Kysely, type KyselyConfig, MysqlDialect, SqliteDialect } from 'kysely'
 import { createPool } from 'mysql2'
 import type { DB } from '#db/schema.ts'
 import { getEnv } from './env.server.ts'
@@ -26,7 +26,7 @@ export function sqlitePath(url: string): string {
 	return p === '' ? ':memory:' : p
 }
 
-export function createDb(url: string = getEnv().databaseUrl, options: { poolSize?: number } = {}): DbHandle {
+export function createDb(url: string = getEnv().databaseUrl, options: { poolSize?: number; log?: KyselyConfig['log'] } = {}): DbHandle {
 	const dialect = dialectOf(url)
 	const plugins = [new CamelCasePlugin()]
 	if (dialect === 'mysql') {
@@ -40,7 +40,7 @@ export function createDb(url: string = getEnv().databaseUrl, options: { poolSize
 			supportBigNumbers: true,
 			bigNumberStrings: false,
 		})
-		const db = new Kysely<DB>({ dialect: new MysqlDialect({ pool }), plugins })
+		const db = new Kysely<DB>({ dialect: new MysqlDialect({ pool }), plugins, log: options.log })
 		return { db, dialect, destroy: () => db.destroy() }
 	}
 	const file = sqlitePath(url)
@@ -55,7 +55,7 @@ export function createDb(url: string = getEnv().databaseUrl, options: { poolSize
 	// (50,000 offers): candidate queries about 30 % faster (docs/suggestions.md).
 	sqlite.pragma('cache_size = -65536')
 	sqlite.pragma('mmap_size = 268435456')
-	const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), plugins })
+	const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), plugins, log: options.log })
 	return { db, dialect, destroy: () => db.destroy() }
 }
 
