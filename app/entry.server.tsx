@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { PassThrough } from 'node:stream'
-import { type AppLoadContext, type EntryContext, createReadableStreamFromReadable } from '@remix-run/node'
-import { RemixServer } from '@remix-run/react'
+import { type AppLoadContext, type EntryContext, type HandleDataRequestFunction, type HandleErrorFunction, createReadableStreamFromReadable } from '@remix-run/node'
+import { RemixServer, isRouteErrorResponse } from '@remix-run/react'
 import { createInstance } from 'i18next'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
@@ -12,6 +12,7 @@ import { startBackgroundWork } from './utils/background.server.ts'
 import { closeDb } from './utils/db.server.ts'
 import { getEnv } from './utils/env.server.ts'
 import { NonceProvider } from './utils/nonce.ts'
+import { RETRY_AFTER_SECONDS, hadOutage, isServiceOutage, markOutage, outageResponse, outageSummary } from './utils/outage.server.ts'
 
 const ABORT_DELAY = 5_000
 
@@ -63,6 +64,12 @@ export default async function handleRequest(
 	_loadContext: AppLoadContext,
 ) {
 	const nonce = randomBytes(16).toString('base64')
+	if (hadOutage(request)) {
+		// The database is unreachable: the static 503 page, not the 500 one (see outage.server.ts).
+		const headers = new Headers()
+		securityHeaders(headers, nonce)
+		return outageResponse(headers)
+	}
 	const instance = createInstance()
 	const lng = await i18next.getLocale(request)
 	await instance.use(initReactI18next).init({ ...i18n, lng, resources })
@@ -100,7 +107,43 @@ export default async function handleRequest(
 	})
 }
 
-export function handleDataRequest(response: Response) {
+let outageLog = { at: 0, suppressed: 0 }
+
+/**
+ * Errors from loaders, actions and rendering. An unreachable database marks the request for a
+ * 503 (handleRequest, handleDataRequest) and logs one line a second, not a stack per request.
+ */
+export const handleError: HandleErrorFunction = (error, { request }) => {
+	const cause = isRouteErrorResponse(error) && (error as { error?: unknown }).error ? (error as { error?: unknown }).error : error
+	if (isServiceOutage(cause)) {
+		markOutage(request)
+		const now = Date.now()
+		if (now - outageLog.at < 1000) {
+			outageLog.suppressed++
+			return
+		}
+		const more = outageLog.suppressed ? ` (and ${outageLog.suppressed} more)` : ''
+		outageLog = { at: now, suppressed: 0 }
+		console.warn(`[outage] ${request.method} ${new URL(request.url).pathname}: service unavailable, ${outageSummary(cause)}${more}; answered 503`)
+		return
+	}
+	if (request.signal.aborted) return
+	console.error(cause)
+}
+
+export const handleDataRequest: HandleDataRequestFunction = (response, { request }) => {
+	if (hadOutage(request)) {
+		// Client-side navigation or submission during an outage: the browser reloads the page as a
+		// document, which gets the 503 page while the database is down and the page once it is back.
+		const url = new URL(request.url)
+		url.pathname = url.pathname.replace(/\.data$/, '').replace(/^\/_root$/, '/')
+		url.searchParams.delete('_routes')
+		url.searchParams.delete('index')
+		return new Response(null, {
+			status: 302,
+			headers: { Location: url.pathname + url.search, 'X-Remix-Reload-Document': 'true', 'Retry-After': String(RETRY_AFTER_SECONDS), 'Cache-Control': 'no-store' },
+		})
+	}
 	response.headers.set('X-Content-Type-Options', 'nosniff')
 	return response
 }

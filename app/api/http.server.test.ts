@@ -6,6 +6,7 @@ import { Validator } from '@seriousme/openapi-schema-validator'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { countApiRequest, createApiToken, listApiTokens, revokeApiToken } from '#app/models/api-token.server.ts'
+import { createDb } from '#app/utils/db.server.ts'
 import { AppError } from '#app/utils/errors.ts'
 import { countRows, makeAccount, seedRegions } from '#tests/factories.ts'
 import { useGlobalTestDb } from '#tests/setup/route.ts'
@@ -210,6 +211,24 @@ describe('bodies, scopes and idempotency', () => {
 		expect((await send('{}', 'application/json')).status).toBe(200)
 		expect((await send('a=1', 'application/x-www-form-urlencoded')).status).toBe(415)
 		expect((await send('{"x":1}', 'application/json')).status).toBe(422)
+	})
+})
+
+describe('outages', () => {
+	it('answers 503 problem+json with Retry-After when the database is unreachable', async () => {
+		const global = globalThis as unknown as { __bangfuDb?: ReturnType<typeof createDb> }
+		const previous = global.__bangfuDb
+		const down = createDb('mysql://root@127.0.0.1:1/bangfu_down', { poolSize: 1 })
+		global.__bangfuDb = down
+		try {
+			const res = await call('/regions', { token: readToken })
+			expect(res.status).toBe(503)
+			expect(res.headers.get('retry-after')).toBe('5')
+			expect(await res.json()).toMatchObject({ status: 503, title: '服务暂时不可用' })
+		} finally {
+			global.__bangfuDb = previous
+			await down.destroy()
+		}
 	})
 })
 
