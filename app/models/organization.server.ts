@@ -289,17 +289,20 @@ export async function addMember(db: Kysely<DB>, orgId: string, raw: AddMemberInp
 
 export async function removeMember(db: Kysely<DB>, orgId: string, accountId: string, actor: Actor, now = Date.now()) {
 	return db.transaction().execute(async (trx) => {
+		// As for addMember: the actor's own membership, in an org that may act (not suspended or rejected).
 		const mine = await trx
 			.selectFrom('membership')
-			.select('role')
-			.where('orgId', '=', orgId)
-			.where('accountId', '=', actor.accountId)
-			.where('role', 'in', ['owner', 'admin'])
+			.innerJoin('organization', 'organization.id', 'membership.orgId')
+			.select('membership.role')
+			.where('membership.orgId', '=', orgId)
+			.where('membership.accountId', '=', actor.accountId)
+			.where('organization.status', 'in', ['pending', 'verified'])
 			.executeTakeFirst()
-		if (!mine && actor.accountId !== accountId) throw AppError.forbidden('errors.not_org_admin')
+		const manager = mine && (mine.role === 'owner' || mine.role === 'admin') ? mine : undefined
+		if (!manager && !(mine && actor.accountId === accountId)) throw AppError.forbidden('errors.not_org_admin')
 		const target = await trx.selectFrom('membership').select('role').where('orgId', '=', orgId).where('accountId', '=', accountId).executeTakeFirst()
 		if (!target) throw AppError.notFound()
-		if (target.role === 'owner' && mine?.role !== 'owner' && actor.accountId !== accountId) throw AppError.forbidden('errors.not_org_owner')
+		if (target.role === 'owner' && manager?.role !== 'owner' && actor.accountId !== accountId) throw AppError.forbidden('errors.not_org_owner')
 		if (target.role === 'owner') {
 			const owners = await trx.selectFrom('membership').select((eb) => eb.fn.countAll<number>().as('n')).where('orgId', '=', orgId).where('role', '=', 'owner').executeTakeFirstOrThrow()
 			if (Number(owners.n) <= 1) throw AppError.conflict('errors.last_owner')
