@@ -113,8 +113,18 @@ function Header() {
 						) : null}
 						{nav ? (
 							<li>
-								<NavLink to="/inbox" aria-label={nav.unreadCount ? t('notification.nav_unread', { count: nav.unreadCount }) : undefined}>
-									{t('notification.nav')} {nav.unreadCount ? <span className="badge">{nav.unreadCount > 99 ? '99+' : nav.unreadCount}</span> : null}
+								{/* The unread count is named in hidden text, not aria-label: the accessible name must contain the visible label (WCAG 2.5.3). */}
+								<NavLink to="/inbox">
+									{nav.unreadCount ? (
+										<>
+											<span aria-hidden="true">
+												{t('notification.nav')} <span className="badge">{nav.unreadCount > 99 ? '99+' : nav.unreadCount}</span>
+											</span>
+											<span className="sr-only">{t('notification.nav_unread', { count: nav.unreadCount })}</span>
+										</>
+									) : (
+										t('notification.nav')
+									)}
 								</NavLink>
 							</li>
 						) : null}

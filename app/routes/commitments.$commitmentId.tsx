@@ -538,7 +538,8 @@ function Milestones({ c, viewer, actionData, today }: { c: Commitment; viewer: L
 				{t('commitment.detail.milestones')}
 			</h2>
 			{c.milestones.length ? (
-				<div className="table-wrap">
+				// Focusable: on a phone the table scrolls sideways, and the keyboard must reach it too.
+				<div className="table-wrap" tabIndex={0} role="region" aria-labelledby="h-milestones">
 					<table>
 						<thead>
 							<tr>
