@@ -1,7 +1,7 @@
 // Reading forms that may carry files (multipart): need photos here, commitment evidence in
 // evidence-form.server.ts.
 // Server-only: it must not be imported by anything the browser bundle needs.
-import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node'
+import { MaxPartSizeExceededError, data, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node'
 import { MAX_NEED_PHOTOS } from '#app/models/need.schema.ts'
 import { MAX_UPLOAD_BYTES, MAX_UPLOAD_MB } from '#app/models/upload.server.ts'
 import { msg } from './errors.ts'
@@ -70,11 +70,19 @@ export async function readFileForm(request: Request, options: FileFormOptions): 
 			}
 		})
 	} catch (error) {
+		// A body that is not well-formed multipart (a part without a field name, a cut-off stream, no
+		// boundary) is the client's mistake: a 400, not the 500 page.
+		if (isMalformedMultipart(error)) throw data({ message: 'errors.invalid' }, { status: 400 })
 		if (!(error instanceof MaxPartSizeExceededError)) throw error
 		result.aborted = true
 	}
 	result.formData = withUnixNewlines(result.formData)
 	return result
+}
+
+// The messages of @web3-storage/multipart-parser (all 'malformed …') and of Remix's own check.
+function isMalformedMultipart(error: unknown): boolean {
+	return error instanceof Error && (error.message.startsWith('malformed ') || error.message === 'Could not parse content as FormData.')
 }
 
 /** Reads a need form that may carry photos (the `photos` field; see readFileForm). */
