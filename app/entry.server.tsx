@@ -12,6 +12,7 @@ import { startBackgroundWork } from './utils/background.server.ts'
 import { closeDb } from './utils/db.server.ts'
 import { getEnv } from './utils/env.server.ts'
 import { NonceProvider } from './utils/nonce.ts'
+import { badBodyResponse, hadBadBody, isMalformedBody, markBadBody } from './utils/bad-body.server.ts'
 import { RETRY_AFTER_SECONDS, hadOutage, isServiceOutage, markOutage, outageResponse, outageSummary } from './utils/outage.server.ts'
 
 const ABORT_DELAY = 5_000
@@ -64,6 +65,11 @@ export default async function handleRequest(
 	_loadContext: AppLoadContext,
 ) {
 	const nonce = randomBytes(16).toString('base64')
+	if (hadBadBody(request)) {
+		const headers = new Headers()
+		securityHeaders(headers, nonce)
+		return badBodyResponse(headers)
+	}
 	if (hadOutage(request)) {
 		// The database is unreachable: the static 503 page, not the 500 one (see outage.server.ts).
 		const headers = new Headers()
@@ -115,6 +121,10 @@ let outageLog = { at: 0, suppressed: 0 }
  */
 export const handleError: HandleErrorFunction = (error, { request }) => {
 	const cause = isRouteErrorResponse(error) && (error as { error?: unknown }).error ? (error as { error?: unknown }).error : error
+	if (isMalformedBody(cause)) {
+		markBadBody(request)
+		return
+	}
 	if (isServiceOutage(cause)) {
 		markOutage(request)
 		const now = Date.now()
@@ -132,6 +142,7 @@ export const handleError: HandleErrorFunction = (error, { request }) => {
 }
 
 export const handleDataRequest: HandleDataRequestFunction = (response, { request }) => {
+	if (hadBadBody(request)) return badBodyResponse()
 	if (hadOutage(request)) {
 		// Client-side navigation or submission during an outage: the browser reloads the page as a
 		// document, which gets the 503 page while the database is down and the page once it is back.

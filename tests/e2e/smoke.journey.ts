@@ -14,6 +14,13 @@ export async function run(browser: Browser, baseURL: string) {
 	expect(csp.includes("frame-ancestors 'none'"), 'CSP forbids framing')
 	expect(res.headers.get('x-content-type-options') === 'nosniff', 'nosniff header')
 	expect(!!res.headers.get('referrer-policy'), 'Referrer-Policy header')
+	// Every response carries the security headers: static files, downloads and the API too.
+	for (const path of ['/favicon.ico', '/api/v1/openapi.json', '/api/v1/regions', '/honors']) {
+		const r = await fetch(`${baseURL}${path}`)
+		expect(r.headers.get('x-content-type-options') === 'nosniff', `nosniff on ${path} (${r.status})`)
+		expect((r.headers.get('content-security-policy') ?? '').includes("frame-ancestors 'none'"), `frame-ancestors on ${path}`)
+		expect(r.headers.get('x-frame-options') === 'DENY', `X-Frame-Options on ${path}`)
+	}
 	// A form posted from another site, or a write that names no origin, never reaches the app.
 	const forged = await fetch(`${baseURL}/login`, { method: 'POST', headers: { Origin: 'https://evil.example', 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'login=demo-county&password=x' })
 	expect(forged.status === 403, `cross-site POST refused (got ${forged.status})`)
