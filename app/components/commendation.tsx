@@ -4,6 +4,7 @@ import type { SubmissionResult } from '@conform-to/react'
 import { useTranslation } from 'react-i18next'
 import { ErrorList } from '#app/components/form.tsx'
 import { formatYuan } from '#app/utils/format.ts'
+import { chinaDateParts } from '#app/utils/china-date.ts'
 
 export function CampaignStatusTag({ status }: { status: string }) {
 	const { t } = useTranslation()
@@ -84,10 +85,10 @@ function cnNumber(n: number): string {
 
 /** A date as Chinese certificates write it, in China time: 二〇二六年十一月二十四日. */
 export function chineseDate(ms: number): string {
-	const d = new Date(ms + 8 * 3_600_000)
-	const year = String(d.getUTCFullYear())
+	const d = chinaDateParts(ms)
+	const year = String(d.year)
 		.split('')
 		.map((c) => CN_DIGITS[Number(c)])
 		.join('')
-	return `${year}年${cnNumber(d.getUTCMonth() + 1)}月${cnNumber(d.getUTCDate())}日`
+	return `${year}年${cnNumber(d.month)}月${cnNumber(d.day)}日`
 }

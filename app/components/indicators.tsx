@@ -5,7 +5,7 @@
 // lists equal).
 import { type SubmissionResult, getFormProps, getInputProps, getSelectProps, useForm } from '@conform-to/react'
 import { Form, useNavigation } from '@remix-run/react'
-import { useMemo } from 'react'
+import { useCallback, useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { type Language, isLanguage, resources } from '#app/i18n.ts'
@@ -207,7 +207,7 @@ export function MonthlyTrend({ months, year, headingId = 'trend' }: { months: Mo
 export function Breakdown({ rows, by, headingId }: { rows: BreakdownRow[]; by: 'category' | 'orgKind'; headingId: string }) {
 	const { t, i18n } = useTranslation()
 	const lang = i18n.language
-	const label = (key: string) => t(by === 'category' ? `vocab.category.${key}` : `vocab.org_kind.${key}`)
+	const label = useCallback((key: string) => t(by === 'category' ? `vocab.category.${key}` : `vocab.org_kind.${key}`), [t, by])
 	const title = t(by === 'category' ? 'dashboard.breakdown.title_category' : 'dashboard.breakdown.title_kind')
 	const option = useMemo<ChartOption>(() => {
 		const shown = [...rows].reverse() // largest on top
@@ -218,8 +218,7 @@ export function Breakdown({ rows, by, headingId }: { rows: BreakdownRow[]; by: '
 			yAxis: { type: 'category', data: shown.map((r) => label(r.key)), axisLabel: { width: 110, overflow: 'truncate' } },
 			series: [{ type: 'bar', name: t('dashboard.trend.series_funds'), data: shown.map((r) => r.verifiedFen / 100), itemStyle: { color: by === 'category' ? RED : BLUE } }],
 		}
-		// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, [rows, by, t])
+	}, [rows, by, t, label])
 	return (
 		<section className="card" aria-labelledby={headingId}>
 			<h2 id={headingId} style={{ marginTop: 0 }}>

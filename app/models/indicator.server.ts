@@ -9,12 +9,10 @@
 // jurisdiction's dashboard check supervision first (subject.server.ts).
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely'
 import type { DB, NeedCategory, OrgKind } from '#db/schema.ts'
-import { DAY_MS, chinaPeriod } from '#app/utils/china-date.ts'
+import { DAY_MS, chinaMonthPeriod, chinaPeriod } from '#app/utils/china-date.ts'
 import { COUNTED_STATUSES, DELIVERED_STATUSES, VERIFIED_STATUSES } from './commitment/sum-commitment.server.ts'
 import { OVERDUE_STATUSES } from './commitment/query-commitment.server.ts'
 import { isRegionCode, levelOfCode, regionPrefix } from './region-code.ts'
-
-const CHINA_OFFSET_MS = 8 * 3_600_000
 
 export const INDICATORS = [
 	'funds_committed',
@@ -282,8 +280,10 @@ export type MonthFigure = { month: number; verifiedFen: number; verifiedCount: n
 
 /** Verified money (amount needs) and verified commitments (all) per month of a year, 1–12. */
 export async function monthlyVerified(db: Kysely<DB>, scope: IndicatorScope, year: number): Promise<MonthFigure[]> {
-	// China midnight of the 1st of each month (Date.UTC rolls month 12 into January).
-	const months = Array.from({ length: 12 }, (_, i) => ({ from: Date.UTC(year, i, 1) - CHINA_OFFSET_MS, to: Date.UTC(year, i + 1, 1) - CHINA_OFFSET_MS }))
+	const months = Array.from({ length: 12 }, (_, i) => {
+		const { start, end } = chinaMonthPeriod(year, i + 1)
+		return { from: start, to: end }
+	})
 	const row = (await scopedCommitments(db, scope)
 		.select((eb) => {
 			const verified = eb('c.status', 'in', [...VERIFIED_STATUSES])

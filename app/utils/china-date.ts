@@ -37,7 +37,14 @@ export function chinaPeriod(year: number, quarter?: 1 | 2 | 3 | 4): { start: num
 	return { start: Date.UTC(year, fromMonth, 1) - CHINA_OFFSET_MS, end: Date.UTC(year, toMonth, 1) - CHINA_OFFSET_MS }
 }
 
-/** The China calendar month (`YYYY-MM`) `ms` falls in. */
-export function chinaMonthOf(ms: number): string {
-	return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 7)
+/** [start, end) epoch ms of a China calendar month (1–12). */
+export function chinaMonthPeriod(year: number, month: number): { start: number; end: number } {
+	// Date.UTC rolls month 12 into January of the next year.
+	return { start: Date.UTC(year, month - 1, 1) - CHINA_OFFSET_MS, end: Date.UTC(year, month, 1) - CHINA_OFFSET_MS }
+}
+
+/** The China calendar date `ms` falls on, as numbers (month 1–12). */
+export function chinaDateParts(ms: number): { year: number; month: number; day: number } {
+	const d = new Date(ms + CHINA_OFFSET_MS)
+	return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }
 }
