@@ -5,7 +5,7 @@
 // partners with county pairs, 5,000 enterprises, 1,000 mass and social organizations, village
 // orgs for every village that gets a need, 200,000 needs, 50,000 offers, 200,000 commitments in a
 // realistic mix of states (accepted totals never above a need's target), 20,000 CSR projects.
-// Bulk inserts in transactions of 10,000 rows; prints progress. `small` is 1/100 of it (for
+// Bulk inserts (scripts/bench-util.ts); prints progress. `small` is 1/100 of it (for
 // trying the script). Rows it writes are marked (created_by 'BENCH') so a second run refuses.
 import { parseArgs } from 'node:util'
 import type { Kysely } from 'kysely'
@@ -15,6 +15,7 @@ import { DAY_MS, chinaDayStart } from '#app/utils/china-date.ts'
 import { createDb } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { newId } from '#app/utils/id.ts'
+import { insertAll, seededRandom } from './bench-util.ts'
 
 const { values } = parseArgs({ options: { scale: { type: 'string', default: 'small' }, seed: { type: 'string', default: '20261124' } }, strict: true })
 const FULL = { central: 310, eastWest: 120, enterprises: 5_000, massSocial: 1_000, needs: 200_000, offers: 50_000, commitments: 200_000, projects: 20_000 }
@@ -22,16 +23,7 @@ const factor = values.scale === 'national' ? 1 : values.scale === 'small' ? 0.01
 if (!Number.isFinite(factor)) throw new Error('--scale national|small')
 const N = Object.fromEntries(Object.entries(FULL).map(([k, v]) => [k, Math.max(5, Math.round(v * factor))])) as typeof FULL
 
-let seed = Number(values.seed) | 0
-function random() {
-	seed = (seed + 0x6d2b79f5) | 0
-	let t = seed
-	t = Math.imul(t ^ (t >>> 15), t | 1)
-	t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-	return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
-const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1))
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]
+const { random, int, pick } = seededRandom(Number(values.seed))
 
 const started = Date.now()
 const now = Date.now()
@@ -46,15 +38,9 @@ function log(what: string) {
 	console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${what}`)
 }
 
-async function insertAll(db: Kysely<DB>, table: keyof DB, rows: object[]) {
-	const any = db as unknown as Kysely<any>
-	const size = Math.max(50, Math.floor(20_000 / Math.max(1, Object.keys(rows[0] ?? {}).length)))
-	for (let i = 0; i < rows.length; i += 10_000) {
-		const slice = rows.slice(i, i + 10_000)
-		await any.transaction().execute(async (trx) => {
-			for (let j = 0; j < slice.length; j += size) await trx.insertInto(table).values(slice.slice(j, j + size)).execute()
-		})
-	}
+/** Bulk insert, with statements of about 20,000 values (wide tables get fewer rows each). */
+async function insertRows(db: Kysely<DB>, table: keyof DB, rows: object[]) {
+	await insertAll(db, table, rows, Math.max(50, Math.floor(20_000 / Math.max(1, Object.keys(rows[0] ?? {}).length))))
 	log(`${String(table).padEnd(16)} ${rows.length.toLocaleString('en-US')} rows`)
 }
 
@@ -168,9 +154,9 @@ try {
 			updatedAt: createdAt,
 		})
 	}
-	await insertAll(db, 'organization', orgs)
-	await insertAll(db, 'pairing', pairings)
-	await insertAll(db, 'need', needs)
+	await insertRows(db, 'organization', orgs)
+	await insertRows(db, 'pairing', pairings)
+	await insertRows(db, 'need', needs)
 
 	// Offers, with categories (and their mask) and listed regions.
 	const offers: object[] = []
@@ -204,9 +190,9 @@ try {
 		for (const category of categories) offerCategories.push({ offerId, category })
 		if (coverage === 'regions') offerRegions.push({ offerId, regionCode: pick(counties) })
 	}
-	await insertAll(db, 'offer', offers)
-	await insertAll(db, 'offerCategory', offerCategories)
-	await insertAll(db, 'offerRegion', offerRegions)
+	await insertRows(db, 'offer', offers)
+	await insertRows(db, 'offerCategory', offerCategories)
+	await insertRows(db, 'offerRegion', offerRegions)
 
 	// Commitments to published and closed needs; what is accepted or later never exceeds a target.
 	const open = needs.filter((n) => n.status === 'published' || n.status === 'closed')
@@ -255,7 +241,7 @@ try {
 			updatedAt: Math.min(createdAt, now),
 		})
 	}
-	await insertAll(db, 'commitment', commitments)
+	await insertRows(db, 'commitment', commitments)
 
 	// CSR projects of enterprises in one to three villages; half with a verified investment.
 	const enterprises = providers.filter((p) => p.kind === 'enterprise')
@@ -287,8 +273,8 @@ try {
 		})
 		for (const v of new Set([pick(villages), pick(villages), pick(villages)].slice(0, int(1, 3)))) projectVillages.push({ projectId, villageCode: v })
 	}
-	await insertAll(db, 'project', projects)
-	await insertAll(db, 'projectVillage', projectVillages)
+	await insertRows(db, 'project', projects)
+	await insertRows(db, 'projectVillage', projectVillages)
 	log(`done: ${orgs.length.toLocaleString('en-US')} orgs, ${pairings.length} pairings, ${needs.length.toLocaleString('en-US')} needs, ${offers.length.toLocaleString('en-US')} offers, ${commitments.length.toLocaleString('en-US')} commitments, ${projects.length.toLocaleString('en-US')} projects. The search index is not filled: run npm run search:reindex.`)
 } catch (error) {
 	console.error(`bench:data failed: ${(error as Error).message}`)

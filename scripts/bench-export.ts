@@ -21,6 +21,7 @@ import { type Dialect, createDb, dialectOf, ensureMysqlDatabase } from '#app/uti
 import { newId } from '#app/utils/id.ts'
 import { type SpreadsheetFormat, type SpreadsheetRow, spreadsheetResponse } from '#app/utils/spreadsheet.server.ts'
 import { migrateToLatest } from '#db/migrate.ts'
+import { insertAll, seededRandom } from './bench-util.ts'
 
 const KEEP = process.env.BENCH_KEEP === '1'
 const SIZES = { needs: 100_000, villages: 40, commitments: 10_000 }
@@ -30,16 +31,7 @@ const MB = 1024 * 1024
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness (mulberry32)
 
-let seed = 20260601
-function random() {
-	seed = (seed + 0x6d2b79f5) | 0
-	let t = seed
-	t = Math.imul(t ^ (t >>> 15), t | 1)
-	t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-	return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
-const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1))
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]
+const { random, int, pick } = seededRandom(20260601)
 
 const TOPICS = ['食用菌种植', '茶叶产业', '中药材种植', '肉牛养殖', '蔬菜大棚', '村道硬化', '饮水安全', '助学金', '义诊', '劳务输出', '农产品采购', '留守儿童关爱']
 
@@ -76,17 +68,6 @@ async function openDatabase(): Promise<Handle> {
 			await handle.destroy()
 			if (!KEEP) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true })
 		},
-	}
-}
-
-/** Bulk insert: multi-row statements of `size`, a transaction per 20 statements. */
-async function insertAll(db: Kysely<DB>, table: keyof DB, rows: object[], size = 500) {
-	const any = db as unknown as Kysely<any>
-	for (let i = 0; i < rows.length; i += size * 20) {
-		const slice = rows.slice(i, i + size * 20)
-		await any.transaction().execute(async (trx) => {
-			for (let j = 0; j < slice.length; j += size) await trx.insertInto(table).values(slice.slice(j, j + size)).execute()
-		})
 	}
 }
 

@@ -22,6 +22,7 @@ import { DAY_MS, chinaDayStart } from '#app/utils/china-date.ts'
 import { type Dialect, createDb, dialectOf, ensureMysqlDatabase } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/id.ts'
 import { migrateToLatest } from '#db/migrate.ts'
+import { insertAll, seededRandom } from './bench-util.ts'
 
 const KEEP = process.env.BENCH_KEEP === '1'
 const SIZES = { providers: 2_000, activeOffers: 50_000, otherOffers: 5_000, needs: 200, pastNeeds: 1_000, commitments: 15_000, warmup: 20 }
@@ -29,16 +30,7 @@ const SIZES = { providers: 2_000, activeOffers: 50_000, otherOffers: 5_000, need
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness (mulberry32)
 
-let seed = 20261123
-function random() {
-	seed = (seed + 0x6d2b79f5) | 0
-	let t = seed
-	t = Math.imul(t ^ (t >>> 15), t | 1)
-	t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-	return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
-const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1))
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]
+const { random, int, pick } = seededRandom(20261123)
 function weighted<T extends string>(weights: Record<T, number>): T {
 	const entries = Object.entries(weights) as Array<[T, number]>
 	let r = random() * entries.reduce((s, [, w]) => s + w, 0)
@@ -131,17 +123,6 @@ async function openDatabase(): Promise<Handle> {
 			await handle.destroy()
 			if (!KEEP) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true })
 		},
-	}
-}
-
-/** Bulk insert: multi-row statements of `size`, a transaction per 20 statements. */
-async function insertAll(db: Kysely<DB>, table: keyof DB, rows: object[], size = 500) {
-	const any = db as unknown as Kysely<any>
-	for (let i = 0; i < rows.length; i += size * 20) {
-		const slice = rows.slice(i, i + size * 20)
-		await any.transaction().execute(async (trx) => {
-			for (let j = 0; j < slice.length; j += size) await trx.insertInto(table).values(slice.slice(j, j + size)).execute()
-		})
 	}
 }
 
