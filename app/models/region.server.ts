@@ -49,8 +49,15 @@ export async function fullNames(db: Kysely<DB>, codes: string[]): Promise<Map<st
 		for (const a of ancestorCodes(c)) all.add(a)
 	}
 	if (!all.size) return new Map()
-	const rows = await db.selectFrom('region').select(['code', 'name']).where('code', 'in', [...all]).execute()
-	const names = new Map(rows.map((r) => [r.code, r.name]))
+	const names = new Map<string, string>()
+	// NOTE: chunked below 1,000 codes: MariaDB turns a longer IN list into a join with a temporary
+	// table (in_predicate_conversion_threshold) and then reads all 665,000 regions (0.6 s for 500
+	// villages' names instead of 5 ms).
+	const codeList = [...all]
+	for (let i = 0; i < codeList.length; i += 500) {
+		const rows = await db.selectFrom('region').select(['code', 'name']).where('code', 'in', codeList.slice(i, i + 500)).execute()
+		for (const r of rows) names.set(r.code, r.name)
+	}
 	const unique = (parts: string[]) => parts.filter((p, i) => p !== parts[i - 1])
 	const out = new Map<string, string>()
 	for (const c of codes) {
