@@ -1,5 +1,5 @@
 // The search port (ADR 005): what the app asks of a search engine. Two adapters implement it,
-// meilisearch.server.ts (MEILI_HOST set) and embedded.server.ts (MiniSearch, in process), and
+// meilisearch.server.ts (MEILI_HOST set) and embedded.server.ts (our own index, in process; ADR 008), and
 // contract.ts holds the one test suite both must pass. The engine returns ids, never records:
 // callers load rows from the database, so what is shown is never staler than the database.
 import type { SearchEntityType } from '#db/schema.ts'
