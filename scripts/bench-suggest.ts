@@ -10,7 +10,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { type Kysely, sql } from 'kysely'
-import type { CommitmentStatus, DB, Measure, NeedCategory, OfferCoverage, OfferStatus, OrgKind, Urgency } from '#db/schema.ts'
+import type { CommitmentStatus, DB, Measure, OfferCoverage, OfferStatus, OrgKind, Urgency } from '#db/schema.ts'
 import { NEED_CATEGORIES, categoryMask } from '#app/models/marketplace-vocab.ts'
 import { unsafeSeedEastWest } from '#app/models/pairing.server.ts'
 import { importDivisions, seedKeyCounties } from '#app/models/region-import.server.ts'
@@ -22,7 +22,7 @@ import { DAY_MS, chinaDayStart } from '#app/utils/china-date.ts'
 import { type Dialect, createDb, dialectOf, ensureMysqlDatabase } from '#app/utils/db.server.ts'
 import { newId } from '#app/utils/id.ts'
 import { migrateToLatest } from '#db/migrate.ts'
-import { insertAll, seededRandom } from './bench-util.ts'
+import { CATEGORY_WEIGHTS, TOPICS, UNIT_OF, insertAll, seededRandom } from './bench-util.ts'
 
 const KEEP = process.env.BENCH_KEEP === '1'
 const SIZES = { providers: 2_000, activeOffers: 50_000, otherOffers: 5_000, needs: 200, pastNeeds: 1_000, commitments: 15_000, warmup: 20 }
@@ -30,65 +30,7 @@ const SIZES = { providers: 2_000, activeOffers: 50_000, otherOffers: 5_000, need
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness (mulberry32)
 
-const { random, int, pick } = seededRandom(20261123)
-function weighted<T extends string>(weights: Record<T, number>): T {
-	const entries = Object.entries(weights) as Array<[T, number]>
-	let r = random() * entries.reduce((s, [, w]) => s + w, 0)
-	for (const [k, w] of entries) if ((r -= w) < 0) return k
-	return entries[entries.length - 1][0]
-}
-function sample<T>(items: readonly T[], n: number): T[] {
-	const copy = [...items]
-	for (let i = copy.length - 1; i > 0; i--) {
-		const j = Math.floor(random() * (i + 1))
-		;[copy[i], copy[j]] = [copy[j], copy[i]]
-	}
-	return copy.slice(0, n)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Vocabulary for titles
-
-const TOPICS: Record<NeedCategory, string[]> = {
-	industry: ['食用菌种植', '茶叶产业', '中药材种植', '肉牛养殖', '蔬菜大棚', '农产品加工', '乡村旅游', '电商直播带货', '刺梨产业', '辣椒种植'],
-	talent: ['致富带头人培训', '村干部能力提升', '农业技术培训', '电商人才培训', '乡村工匠培育'],
-	culture: ['村史馆建设', '非遗传承', '文化广场', '农家书屋', '移风易俗宣传'],
-	ecology: ['人居环境整治', '垃圾分类', '污水处理', '厕所改造', '植树造林'],
-	organization: ['党建结对共建', '村集体经济', '基层治理培训', '议事协商'],
-	infrastructure: ['村道硬化', '饮水安全', '光伏电站', '宽带入户', '危房改造', '产业路建设'],
-	education: ['助学金', '支教老师', '图书捐赠', '职业教育', '营养午餐'],
-	health: ['义诊', '村卫生室', '健康筛查', '远程医疗', '巡回医疗队'],
-	employment: ['劳务输出', '就业帮扶车间', '公益性岗位', '技能就业培训', '劳务协作'],
-	consumption: ['农产品采购', '茶叶采购', '消费帮扶专柜', '食堂采购', '直播销售'],
-	social_protection: ['留守儿童关爱', '空巢老人照料', '残疾人康复', '困难群众救助', '儿童之家'],
-}
-const CATEGORY_WEIGHTS: Record<NeedCategory, number> = {
-	industry: 20,
-	talent: 10,
-	culture: 4,
-	ecology: 6,
-	organization: 3,
-	infrastructure: 10,
-	education: 12,
-	health: 8,
-	employment: 12,
-	consumption: 12,
-	social_protection: 6,
-}
-// A quantity's unit follows from what is counted.
-const UNIT_OF: Record<NeedCategory, string[]> = {
-	industry: ['吨', '个'],
-	talent: ['人'],
-	culture: ['个'],
-	ecology: ['个'],
-	organization: ['人'],
-	infrastructure: ['个'],
-	education: ['人'],
-	health: ['人次'],
-	employment: ['人', '个'],
-	consumption: ['吨'],
-	social_protection: ['人'],
-}
+const { random, int, pick, weighted, sample } = seededRandom(20261123)
 
 // ---------------------------------------------------------------------------------------------
 // Database
