@@ -20,23 +20,25 @@ async function freePort(): Promise<number> {
 	})
 }
 
-export type Server = { url: string; stop: () => Promise<void>; databaseUrl: string }
+export type Server = { url: string; stop: () => Promise<void>; databaseUrl: string; pid: number; log: () => string }
 
 /**
  * Sets up a fresh demo database and serves the existing build (run `npm run build` first).
- * Without `databaseUrl`, a new SQLite file under artifacts/e2e.
+ * Without `databaseUrl`, a new SQLite file under artifacts/e2e. `demo: false` serves the database
+ * as it is (the benchmark's), with `env` added to the server's environment.
  */
-export async function startServer(options: { databaseUrl?: string } = {}): Promise<Server> {
+export async function startServer(options: { databaseUrl?: string; demo?: boolean; env?: Record<string, string> } = {}): Promise<Server> {
 	if (!fs.existsSync('build/server/index.js')) throw new Error('no build: run npm run build first')
+	const demo = options.demo ?? true
 	fs.mkdirSync(ARTIFACTS, { recursive: true })
 	const dbFile = path.join(ARTIFACTS, 'e2e.db')
 	if (!options.databaseUrl) for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) fs.rmSync(f, { force: true })
 	const databaseUrl = options.databaseUrl ?? `file:${dbFile}`
 	const env = { ...process.env, DATABASE_URL: databaseUrl, IMPORT_VILLAGE_PROVINCES: '52' }
-	execFileSync('npx', ['tsx', 'scripts/setup.ts', '--demo'], { env, stdio: ['ignore', 'ignore', 'inherit'] })
+	if (demo) execFileSync('npx', ['tsx', 'scripts/setup.ts', '--demo'], { env, stdio: ['ignore', 'ignore', 'inherit'] })
 	const port = await freePort()
 	const child: ChildProcess = spawn('node', ['scripts/serve.js'], {
-		env: { ...env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', INSECURE_COOKIES: '1', BANGFU_DEMO: '1' },
+		env: { ...env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', INSECURE_COOKIES: '1', BANGFU_DEMO: demo ? '1' : '', ...options.env },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	})
 	let log = ''
@@ -55,6 +57,8 @@ export async function startServer(options: { databaseUrl?: string } = {}): Promi
 	return {
 		url,
 		databaseUrl,
+		pid: child.pid as number,
+		log: () => log,
 		stop: async () => {
 			if (child.exitCode !== null) return
 			const exited = new Promise((r) => child.once('exit', r))
