@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { Breakdown, IndicatorTable, MonthlyTrend, PeriodFilter, StackedTableStyle, type TargetActionData, TargetForm, TargetFormSchema, formatPermille } from '#app/components/indicators.tsx'
 import { childLevel, computeIndicators, monthlyVerified, regionRanking, verifiedBreakdown } from '#app/models/indicator.server.ts'
+import { memoFigures } from '#app/models/figures-cache.server.ts'
 import { MAX_YEAR, MIN_YEAR, actualVsTarget, clearTarget, listTargets, setTarget } from '#app/models/indicator-target.server.ts'
 import { type Actor, isOfficial, jurisdictionsOf } from '#app/models/policy.server.ts'
 import { listAncestors, listChildren } from '#app/models/region.server.ts'
@@ -72,16 +73,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	const regionCode = subject?.id ?? null
 	const period = { year: params.year, quarter: params.quarter ?? undefined }
 	const scope = { regionCode: regionCode ?? undefined, orgKind: params.kind ?? undefined }
-	const [actuals, targets, months, byCategory, byOrgKind, children, ancestors] = await Promise.all([
-		computeIndicators(db, scope, period),
+	const [targets, children, ancestors] = await Promise.all([
 		subject ? listTargets(db, subject, params.year) : Promise.resolve({}),
-		monthlyVerified(db, scope, params.year),
-		verifiedBreakdown(db, scope, period, 'category'),
-		verifiedBreakdown(db, scope, period, 'orgKind'),
 		listChildren(db, regionCode),
 		regionCode ? listAncestors(db, regionCode) : Promise.resolve([]),
 	])
-	const ranking = await regionRanking(db, regionCode, children.map((c) => c.code), period)
+	// The figures are the same for every official who opens this view, until the next state change.
+	const { actuals, months, byCategory, byOrgKind, ranking } = await memoFigures(db, JSON.stringify(['region-dashboard', scope, period]), async () => {
+		const [actuals, months, byCategory, byOrgKind, ranking] = await Promise.all([
+			computeIndicators(db, scope, period),
+			monthlyVerified(db, scope, params.year),
+			verifiedBreakdown(db, scope, period, 'category'),
+			verifiedBreakdown(db, scope, period, 'orgKind'),
+			regionRanking(db, regionCode, children.map((c) => c.code), period),
+		])
+		return { actuals, months, byCategory, byOrgKind, ranking }
+	})
 	const names = new Map(children.map((c) => [c.code, c.name]))
 	// Breadcrumbs stop at the jurisdiction: an official of a county does not see the province's link.
 	const top = actor.isNationalAdmin ? null : (regionCode && roots(actor).find((j) => covers(j, regionCode))) || null

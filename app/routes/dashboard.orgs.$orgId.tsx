@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { Breakdown, IndicatorTable, MonthlyTrend, PeriodFilter, type TargetActionData, TargetForm, TargetFormSchema } from '#app/components/indicators.tsx'
 import { computeIndicators, monthlyVerified, verifiedBreakdown } from '#app/models/indicator.server.ts'
+import { memoFigures } from '#app/models/figures-cache.server.ts'
 import { MAX_YEAR, MIN_YEAR, actualVsTarget, clearTarget, listTargets, setTarget } from '#app/models/indicator-target.server.ts'
 import { type Actor, isOfficial } from '#app/models/policy.server.ts'
 import { loadSubject, requireSupervision } from '#app/models/subject.server.ts'
@@ -45,11 +46,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { year, quarter } = periodParams(new URL(request.url))
 	const period = { year, quarter: quarter ?? undefined }
 	const scope = { providerOrgId: subject.id }
-	const [actuals, targets, months, byCategory] = await Promise.all([
-		computeIndicators(db, scope, period),
+	const [targets, { actuals, months, byCategory }] = await Promise.all([
 		listTargets(db, subject, year),
-		monthlyVerified(db, scope, year),
-		verifiedBreakdown(db, scope, period, 'category'),
+		memoFigures(db, JSON.stringify(['provider-dashboard', scope, period]), async () => {
+			const [actuals, months, byCategory] = await Promise.all([computeIndicators(db, scope, period), monthlyVerified(db, scope, year), verifiedBreakdown(db, scope, period, 'category')])
+			return { actuals, months, byCategory }
+		}),
 	])
 	const thisYear = chinaYearOf(Date.now())
 	const years = Array.from({ length: thisYear + 2 - MIN_YEAR }, (_, i) => MIN_YEAR + i)
