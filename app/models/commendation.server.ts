@@ -6,5 +6,5 @@ export { nominate, reviewNomination, rejectNomination } from './commendation/nom
 export { startNotice, fileObjection, resolveObjection, decideCampaign, NOT_SHORTLISTED_NOTE } from './commendation/notice.server.ts'
 export { checkEligibility, explainFailures, formatFenExact, ruleValues, type Eligibility, type EligibilityRule } from './commendation/eligibility.server.ts'
 export { listCampaigns, getCampaignDetail, nominationCandidates, type NominationRow } from './commendation/query-commendation.server.ts'
-export { listHonors, honorYears, getCertificate, contributionLeaderboard, LEADERBOARD_SIZE, type HonorFilters, type LeaderboardQuery } from './commendation/honors.server.ts'
+export { listHonors, countHonors, HONORS_PAGE_SIZE, honorYears, getCertificate, contributionLeaderboard, LEADERBOARD_SIZE, type HonorFilters, type LeaderboardQuery } from './commendation/honors.server.ts'
 export { organizerOptions, manages, nominatesAsOfficial, type OrganizerOption } from './commendation/authorize-commendation.server.ts'

@@ -5,7 +5,9 @@ import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import type { AwardCategory, CampaignLevel } from '#db/schema.ts'
 import { AWARD_CATEGORIES, CAMPAIGN_LEVELS } from '#app/models/commendation.schema.ts'
-import { honorYears, listHonors } from '#app/models/commendation.server.ts'
+import { Pager } from '#app/components/browse.tsx'
+import { HONORS_PAGE_SIZE, countHonors, honorYears, listHonors } from '#app/models/commendation.server.ts'
+import { pageParam } from '#app/utils/browse-url.ts'
 import { publicContext } from '#app/utils/auth.server.ts'
 
 export const meta: MetaFunction = () => [{ title: '光荣榜 · 帮扶 Bangfu' }]
@@ -19,9 +21,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	const level = (CAMPAIGN_LEVELS as readonly string[]).includes(levelParam) ? (levelParam as CampaignLevel) : undefined
 	const category = (AWARD_CATEGORIES as readonly string[]).includes(categoryParam) ? (categoryParam as AwardCategory) : undefined
 	const { db } = publicContext()
-	const [rows, years] = await Promise.all([listHonors(db, { year, level, category }), honorYears(db)])
+	const filters = { year, level, category }
+	const total = await countHonors(db, filters)
+	const pages = Math.max(1, Math.ceil(total / HONORS_PAGE_SIZE))
+	const page = Math.min(pageParam(url), pages)
+	const [rows, years] = await Promise.all([listHonors(db, filters, page), honorYears(db)])
 	return {
 		filters: { year: year ? String(year) : '', level: level ?? '', category: category ?? '' },
+		page,
+		pages,
+		total,
 		years,
 		rows: rows.map((r) => ({
 			id: r.id,
@@ -41,7 +50,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function HonorRoll() {
 	const { t } = useTranslation()
-	const { filters, years, rows } = useLoaderData<typeof loader>()
+	const { filters, page, pages, years, rows } = useLoaderData<typeof loader>()
 	const groups: Array<{ year: number; rows: typeof rows }> = []
 	for (const r of rows) {
 		const last = groups[groups.length - 1]
@@ -137,6 +146,7 @@ export default function HonorRoll() {
 			) : (
 				<p className="card">{t('commendation.honors.empty')}</p>
 			)}
+			<Pager page={page} pages={pages} state={filters} />
 		</>
 	)
 }

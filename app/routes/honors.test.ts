@@ -180,6 +180,43 @@ describe('/honors', () => {
 		const filtered = await runRoute(honorsLoader, await requestAs(null, '/honors?level=provincial'))
 		expect(await render(HonorRoll, filtered.data, '/honors?level=provincial')).toContain('暂无表彰记录')
 	})
+
+	it('pages a long roll in a stable order, every award on exactly one page', async () => {
+		const year = YEAR - 3
+		const now = Date.now()
+		const campaignId = newId()
+		await ctx.db
+			.insertInto('campaign')
+			.values({ id: campaignId, title: '长名单表彰', year, level: 'national', regionCode: '', organizerOrgId: '', description: '', periodStart: 0, periodEnd: now, minVerifiedAmount: 0, minVerifiedCount: 0, nominationEndsAt: now, status: 'decided', noticeStartsAt: now, noticeEndsAt: now, decidedAt: now, createdBy: 'test', createdAt: now, updatedAt: now })
+			.execute()
+		for (let i = 0; i < 120; i++) {
+			const nominationId = newId()
+			const category = i % 2 ? 'advanced_individual' : 'social_contribution'
+			// Distinct names keep the nominations unique (one org receives them all).
+			const personName = `人员${i}`
+			await ctx.db
+				.insertInto('nomination')
+				.values({ id: nominationId, campaignId, category, orgId: provider, personName, citation: '', eligibility: '{}', selfNominated: 0, nominatedBy: 'test', nominatorOrgId: provider, status: 'awarded', statusNote: null, createdAt: now, updatedAt: now })
+				.execute()
+			await ctx.db
+				.insertInto('award')
+				.values({ id: newId(), campaignId, nominationId, category, orgId: provider, personName, certificateNo: `${year}-CN-${String(i + 1).padStart(3, '0')}`, awardedAt: now })
+				.execute()
+		}
+		const pageOf = async (n: number) => (await runRoute(honorsLoader, await requestAs(null, `/honors?year=${year}&page=${n}`))).data
+		const [p1, p2, p3, past] = await Promise.all([pageOf(1), pageOf(2), pageOf(3), pageOf(99)])
+		expect([p1.rows.length, p2.rows.length, p3.rows.length]).toEqual([50, 50, 20])
+		expect([p1.total, p1.pages, past.page]).toEqual([120, 3, 3])
+		const ids = [...p1.rows, ...p2.rows, ...p3.rows].map((r: { id: string }) => r.id)
+		expect(new Set(ids).size).toBe(120)
+		// Individuals before social contribution awards, by certificate number within each.
+		const categories = [...p1.rows, ...p2.rows, ...p3.rows].map((r: { category: string }) => r.category)
+		expect(categories.indexOf('social_contribution')).toBe(60)
+		expect(p1.rows[0].certificateNo).toBe(`${year}-CN-002`)
+		const html = await render(HonorRoll, p2, `/honors?year=${year}&page=2`)
+		expect(html).toContain(`href="/honors?year=${year}"`)
+		expect(html).toContain(`href="/honors?year=${year}&amp;page=3"`)
+	})
 })
 
 describe('/honors/certificates/:awardId', () => {

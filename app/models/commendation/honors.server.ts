@@ -1,6 +1,6 @@
 // The public side of commendation: the honor roll (decided awards only), certificates and the
 // contribution leaderboard (verified providers, built on verifiedContribution).
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { AwardCategory, CampaignLevel, DB, OrgKind } from '#db/schema.ts'
 import { chinaPeriod } from '#app/utils/china-date.ts'
 import { AWARD_CATEGORIES, CAMPAIGN_LEVELS } from '../commendation.schema.ts'
@@ -15,11 +15,31 @@ async function regionNames(db: Kysely<DB>, codes: string[]) {
 
 export type HonorFilters = { year?: number; level?: CampaignLevel; category?: AwardCategory }
 
-/** The public honor roll: decided awards, newest year first (at most 500 rows). */
-export async function listHonors(db: Kysely<DB>, filters: HonorFilters = {}) {
-	let q = db
-		.selectFrom('award')
-		.innerJoin('campaign', 'campaign.id', 'award.campaignId')
+/** Awards per page of the honor roll. */
+export const HONORS_PAGE_SIZE = 50
+
+function decidedAwards(db: Kysely<DB>, filters: HonorFilters) {
+	let q = db.selectFrom('award').innerJoin('campaign', 'campaign.id', 'award.campaignId').where('campaign.status', '=', 'decided')
+	if (filters.year) q = q.where('campaign.year', '=', filters.year)
+	if (filters.level) q = q.where('campaign.level', '=', filters.level)
+	if (filters.category) q = q.where('award.category', '=', filters.category)
+	return q
+}
+
+/** `CASE column WHEN v0 THEN 0 … END`: the order of a fixed vocabulary, for ORDER BY. */
+function rankOf(column: string, values: readonly string[]) {
+	return sql<number>`case ${sql.ref(column)} ${sql.join(
+		values.map((v, i) => sql`when ${v} then ${i}`),
+		sql` `,
+	)} else ${values.length} end`
+}
+
+/**
+ * One page of the public honor roll: decided awards, newest year first, then national before
+ * lower levels, then award category and certificate number (a stable order across pages).
+ */
+export async function listHonors(db: Kysely<DB>, filters: HonorFilters = {}, page = 1, pageSize = HONORS_PAGE_SIZE) {
+	const rows = await decidedAwards(db, filters)
 		.innerJoin('organization', 'organization.id', 'award.orgId')
 		.select([
 			'award.id',
@@ -36,18 +56,26 @@ export async function listHonors(db: Kysely<DB>, filters: HonorFilters = {}) {
 			'campaign.level',
 			'campaign.regionCode',
 		])
-		.where('campaign.status', '=', 'decided')
-	if (filters.year) q = q.where('campaign.year', '=', filters.year)
-	if (filters.level) q = q.where('campaign.level', '=', filters.level)
-	if (filters.category) q = q.where('award.category', '=', filters.category)
-	const rows = await q.orderBy('campaign.year', 'desc').orderBy('award.certificateNo').limit(500).execute()
+		.orderBy('campaign.year', 'desc')
+		.orderBy(rankOf('campaign.level', CAMPAIGN_LEVELS))
+		.orderBy(rankOf('award.category', AWARD_CATEGORIES))
+		.orderBy('award.certificateNo')
+		.limit(pageSize)
+		.offset((Math.max(1, page) - 1) * pageSize)
+		.execute()
 	const names = await regionNames(
 		db,
 		rows.map((r) => r.regionCode),
 	)
-	return rows
-		.map((r) => ({ ...r, year: Number(r.year), awardedAt: Number(r.awardedAt), regionName: names.get(r.regionCode) ?? '' }))
-		.sort((a, b) => b.year - a.year || CAMPAIGN_LEVELS.indexOf(a.level) - CAMPAIGN_LEVELS.indexOf(b.level) || AWARD_CATEGORIES.indexOf(a.category) - AWARD_CATEGORIES.indexOf(b.category) || (a.certificateNo < b.certificateNo ? -1 : 1))
+	return rows.map((r) => ({ ...r, year: Number(r.year), awardedAt: Number(r.awardedAt), regionName: names.get(r.regionCode) ?? '' }))
+}
+
+/** How many awards the honor roll lists for `filters` (all pages). */
+export async function countHonors(db: Kysely<DB>, filters: HonorFilters = {}): Promise<number> {
+	const row = await decidedAwards(db, filters)
+		.select((eb) => eb.fn.countAll<number | string>().as('n'))
+		.executeTakeFirstOrThrow()
+	return Number(row.n)
 }
 
 /** Years that have awards, newest first (the honor roll's year filter). */
