@@ -24,7 +24,7 @@ import {
 	effectiveSort,
 	pageOf,
 } from './port.ts'
-import { type Matches, TextIndex, type TextQuery } from './text-index.ts'
+import { type Matches, TextIndex, type TextQuery, type TokenQuery } from './text-index.ts'
 import { hasHan, splitWords, tokenize, tokenizeQuery } from './tokenize.ts'
 
 export type EmbeddedSearchOptions = {
@@ -105,9 +105,8 @@ const NONE = -1
 const MAX_CATEGORIES = 31
 
 /**
- * A type's index: the text index, each record's attributes as columns by ordinal, and each record's
- * title and body as normalized words (splitWords, space-joined) for `relevance`, which scores a few
- * thousand given records by substring tests instead of searching the whole index.
+ * A type's index: the text index and each record's attributes as columns by ordinal. `relevance`
+ * asks the text index about the given records only (a binary search per record and token).
  */
 class TypeIndex {
 	readonly text = new TextIndex()
@@ -127,8 +126,6 @@ class TypeIndex {
 	readonly remaining: number[] = []
 	/** The codes of `regionPrefixes`, interned. */
 	readonly regions: number[][] = []
-	readonly titles: string[] = []
-	readonly bodies: string[] = []
 	/**
 	 * Ordinals by region code, category and status, ascending (dead ones are skipped when read and
 	 * dropped when a list has twice as many entries as live ones): a filtered browse scans the
@@ -167,8 +164,6 @@ class TypeIndex {
 		const regions = [...new Set(doc.regionPrefixes.map((c) => this.dict.region.code(c)))]
 		this.regions.push(regions)
 		for (const r of regions) listFor(this.byRegion, r).push(ord)
-		this.titles.push(` ${splitWords(doc.title).join(' ')}`)
-		this.bodies.push(` ${splitWords(doc.body).join(' ')}`)
 		this.text.add(ord, tokenize(doc.title), tokenize(doc.body))
 		this.changed()
 	}
@@ -178,9 +173,7 @@ class TypeIndex {
 		if (ord === undefined) return
 		this.ordOf.delete(id)
 		this.alive[ord] = 0
-		// The texts and region list are the bulk of a dead record: let them go.
-		this.titles[ord] = ''
-		this.bodies[ord] = ''
+		// The region list is the bulk of a dead record's attributes: let it go.
 		this.regions[ord] = []
 		this.text.remove(ord)
 		this.changed()
@@ -395,6 +388,7 @@ export class EmbeddedSearchEngine implements SearchEngine {
 		for await (const batch of batches) {
 			for (const doc of batch) if (doc.type === type) index.put(doc)
 		}
+		index.text.seal()
 		return index
 	}
 
@@ -485,18 +479,18 @@ export class EmbeddedSearchEngine implements SearchEngine {
 			const out = new Map<string, RelevanceHit>()
 			if (!words.length) return out
 			const index = await this.#index(query.type)
-			const records: Array<[string, string, string]> = []
+			const records = new Map<number, string>()
 			for (const id of new Set(ids)) {
 				const ord = index.ordOf.get(id)
-				if (ord !== undefined) records.push([id, index.titles[ord], index.bodies[ord]])
+				if (ord !== undefined) records.set(ord, id)
 			}
-			const n = records.length
+			const n = records.size
 			for (const { word, forms } of words) {
+				// Fields (title 2, body 1) where any form of the word occurs, per record asked about.
+				const fields = new Map<number, number>()
+				for (const form of forms) for (const [ord, bits] of index.text.fieldsWith(form, records.keys())) fields.set(ord, (fields.get(ord) ?? 0) | bits)
 				const weights: Array<[string, number]> = []
-				for (const [id, title, body] of records) {
-					const weight = (forms.some((f) => title.includes(f)) ? TITLE_BOOST : 0) + (forms.some((f) => body.includes(f)) ? 1 : 0)
-					if (weight) weights.push([id, weight])
-				}
+				for (const [ord, bits] of fields) weights.push([records.get(ord) as string, (bits & 2 ? TITLE_BOOST : 0) + (bits & 1 ? 1 : 0)])
 				// BM25's inverse document frequency over the records asked about: a word most of them
 				// contain tells them apart less than a rare one.
 				const idf = Math.log(1 + (n - weights.length + 0.5) / (weights.length + 0.5))
@@ -527,16 +521,21 @@ export class EmbeddedSearchEngine implements SearchEngine {
 }
 
 /**
- * A word's forms for `relevance`, as substrings of a TypeIndex text: normalized, then its
- * synonyms. Texts start with a space, so a form of letters or digits gets one in front: it matches
- * at the start of a word (train → training, never rain → training); a Chinese form matches anywhere.
+ * A word's forms for `relevance`, as token queries: the word, then its synonyms. A form matches a
+ * field holding all its tokens; Chinese by its bigrams (so anywhere in the text), letters and
+ * digits as whole words except the last, which may be the start of one (train → training, never
+ * rain → training).
  */
-function relevanceForms(word: string): string[] {
-	const parts = splitWords(word)
-	const joined = parts.join('')
+function relevanceForms(word: string): TokenQuery[][] {
+	const joined = splitWords(word).join('')
 	if (!joined) return []
-	const forms = [parts.join(' '), ...(SYNONYMS.get(joined) ?? []).filter((w) => w !== joined)]
-	return [...new Set(forms.map((f) => (hasHan(f[0]) ? f : ` ${f}`)))]
+	const forms = [word, ...(SYNONYMS.get(joined) ?? []).filter((w) => w !== joined)]
+	return forms
+		.map((form) => {
+			const tokens = tokenizeQuery(form).map((t) => t.toLowerCase())
+			return tokens.map((token, k) => ({ token, prefix: k === tokens.length - 1 && !hasHan(token), fuzzy: 0 }))
+		})
+		.filter((tokens) => tokens.length)
 }
 
 export function createEmbeddedSearchEngine(options: EmbeddedSearchOptions = {}): SearchEngine {

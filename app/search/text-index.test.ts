@@ -59,6 +59,43 @@ describe('TextIndex', () => {
 	})
 })
 
+describe('sealed lists', () => {
+	it('answers the same before and after sealing, and after more records come in', () => {
+		const index = new TextIndex()
+		for (let ord = 0; ord < 100; ord++) index.add(ord, ord % 3 ? ['茶叶'] : ['蔬菜'], ['村民', ...(ord % 10 ? [] : ['合作'])])
+		const before = index.search(all(leaf('村民'), leaf('茶叶')), 3)
+		index.seal()
+		expect(index.search(all(leaf('村民'), leaf('茶叶')), 3)).toEqual(before)
+		index.add(100, ['茶叶'], ['村民'])
+		expect(index.search(all(leaf('村民'), leaf('茶叶')), 3).ords).toEqual([...before.ords, 100])
+		index.remove(1)
+		expect(index.search(all(leaf('茶叶')), 3).ords).not.toContain(1)
+	})
+
+	it('tells in which fields given records hold every token, sealed or not', () => {
+		const index = new TextIndex()
+		for (let ord = 0; ord < 50; ord++) index.add(ord, ord % 2 ? ['training'] : ['茶叶'], ord % 5 ? ['茶叶', '村民'] : [])
+		index.seal()
+		index.add(50, ['茶叶', '村民'], ['村民'])
+		const tea = index.fieldsWith([leaf('茶叶')], [0, 1, 5, 10, 50, 99])
+		expect([...tea]).toEqual([
+			[0, 2],
+			[1, 1],
+			[10, 2],
+			[50, 2],
+		])
+		expect([...index.fieldsWith([leaf('茶叶'), leaf('村民')], [0, 2, 50])]).toEqual([
+			[2, 1],
+			[50, 2],
+		])
+		expect([...index.fieldsWith([leaf('train', true)], [1, 2, 3])]).toEqual([
+			[1, 2],
+			[3, 2],
+		])
+		expect(index.fieldsWith([leaf('train')], [1]).size).toBe(0)
+	})
+})
+
 describe('merging', () => {
 	it('intersects and unites sorted matches', () => {
 		const a = { ords: [1, 3, 5], scores: [1, 1, 1] }

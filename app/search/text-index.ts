@@ -26,8 +26,22 @@ export type TokenQuery = { token: string; prefix: boolean; fuzzy: number }
  */
 export type TextQuery = TokenQuery[][][]
 
+/** Lists at most this long stay plain arrays when sealed; longer ones become Int32Arrays. */
+const SEAL_MIN = 8
+/** Postings added since the last seal that trigger the next one (on the next search). */
+const RESEAL_AFTER = 50_000
+
+type List = number[] | Int32Array
+
 export class TextIndex {
-	readonly #postings = new Map<string, number[]>()
+	/**
+	 * A token's postings are its sealed list (4 bytes a posting) followed by its open list (a plain
+	 * array, where new postings go; V8 spends 8–10 bytes on each). Both ascend, and every open
+	 * posting comes after every sealed one, so the two read as one sorted list.
+	 */
+	readonly #sealed = new Map<string, Int32Array>()
+	readonly #open = new Map<string, number[]>()
+	#unsealed = 0
 	/** Tokens without Han characters, sorted, for prefix and typo expansion; rebuilt when stale. */
 	#latin: string[] | null = []
 	readonly #titleLen: number[] = []
@@ -63,13 +77,48 @@ export class TextIndex {
 	}
 
 	#push(token: string, posting: number) {
-		const list = this.#postings.get(token)
+		const list = this.#open.get(token)
 		if (list) list.push(posting)
 		else {
-			this.#postings.set(token, [posting])
-			if (this.#latin && !hasHan(token)) this.#latin = null
+			this.#open.set(token, [posting])
+			if (this.#latin && !this.#sealed.has(token) && !hasHan(token)) this.#latin = null
 		}
 		this.#postingCount++
+		this.#unsealed++
+	}
+
+	/** A token's postings in ascending order (sealed part, then open part). */
+	*#list(token: string): Generator<number> {
+		const sealed = this.#sealed.get(token)
+		if (sealed) yield* sealed
+		const open = this.#open.get(token)
+		if (open) yield* open
+	}
+
+	#length(token: string): number {
+		return (this.#sealed.get(token)?.length ?? 0) + (this.#open.get(token)?.length ?? 0)
+	}
+
+	#has(token: string): boolean {
+		return this.#sealed.has(token) || this.#open.has(token)
+	}
+
+	/**
+	 * Moves every open list longer than SEAL_MIN (with its sealed part) into one Int32Array. The
+	 * engine calls it after a bulk load; searches call it once enough postings have come in.
+	 */
+	seal() {
+		for (const [token, open] of this.#open) {
+			const sealed = this.#sealed.get(token)
+			const length = (sealed?.length ?? 0) + open.length
+			if (length <= SEAL_MIN) continue
+			const merged = new Int32Array(length)
+			if (sealed) merged.set(sealed)
+			merged.set(open, sealed?.length ?? 0)
+			this.#sealed.set(token, merged)
+			this.#open.delete(token)
+		}
+		this.#unsealed = 0
 	}
 
 	/** Marks an ordinal dead; its postings are skipped now and dropped at the next compaction. */
@@ -84,19 +133,23 @@ export class TextIndex {
 	}
 
 	#compact() {
-		for (const [token, list] of this.#postings) {
-			const kept = list.filter((p) => this.#alive[p >> 2] === 1)
-			if (kept.length) this.#postings.set(token, kept)
-			else this.#postings.delete(token)
+		const tokens = new Set([...this.#sealed.keys(), ...this.#open.keys()])
+		this.#postingCount = 0
+		for (const token of tokens) {
+			const kept = [...this.#list(token)].filter((p) => this.#alive[p >> 2] === 1)
+			this.#sealed.delete(token)
+			if (kept.length) this.#open.set(token, kept)
+			else this.#open.delete(token)
+			this.#postingCount += kept.length
 		}
 		this.#latin = null
-		this.#postingCount = 0
-		for (const list of this.#postings.values()) this.#postingCount += list.length
 		this.#dead = 0
+		this.seal()
 	}
 
 	/** The ordinals matching `query`, ascending, with BM25 scores (title matches weighted `titleBoost`). */
 	search(query: TextQuery, titleBoost: number): Matches {
+		if (this.#unsealed > RESEAL_AFTER) this.seal()
 		let result: Matches | null = null
 		for (const word of query) {
 			let alternatives: Matches | null = null
@@ -118,10 +171,16 @@ export class TextIndex {
 
 	/** Matches of one token: exact, plus prefix and typo expansions where allowed. */
 	#leaf(leaf: TokenQuery, titleBoost: number): Matches {
-		const exact = this.#postings.get(leaf.token)
-		if (!leaf.prefix && !leaf.fuzzy) return this.#score(exact ?? [], 1, titleBoost)
+		let out: Matches = { ords: [], scores: [] }
+		for (const [t, weight] of this.#expand(leaf)) out = union(out, this.#score(t, weight, titleBoost))
+		return out
+	}
+
+	/** The index's tokens a query token stands for, with their weights. */
+	#expand(leaf: TokenQuery): Map<string, number> {
 		const weights = new Map<string, number>()
-		if (exact) weights.set(leaf.token, 1)
+		if (this.#has(leaf.token)) weights.set(leaf.token, 1)
+		if (!leaf.prefix && !leaf.fuzzy) return weights
 		const latin = this.#latinTokens()
 		if (leaf.prefix) {
 			for (let i = lowerBound(latin, leaf.token); i < latin.length && latin[i].startsWith(leaf.token); i++) {
@@ -134,37 +193,87 @@ export class TextIndex {
 				if (withinEdits(leaf.token, t, leaf.fuzzy)) weights.set(t, FUZZY_WEIGHT)
 			}
 		}
-		let out: Matches = { ords: [], scores: [] }
-		for (const [t, weight] of weights) out = union(out, this.#score(this.#postings.get(t) ?? [], weight, titleBoost))
-		return out
+		return weights
 	}
 
-	#score(list: number[], weight: number, titleBoost: number): Matches {
+	#score(token: string, weight: number, titleBoost: number): Matches {
 		const ords: number[] = []
 		const scores: number[] = []
-		if (!list.length || !this.#liveCount) return { ords, scores }
+		const length = this.#length(token)
+		if (!length || !this.#liveCount) return { ords, scores }
 		const n = this.#liveCount
 		// Document frequency counts dead entries too until compaction: close enough for a weight.
-		const df = Math.min(list.length, n)
+		const df = Math.min(length, n)
 		const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5))
 		const avgTitle = this.#titleTotal / n || 1
 		const avgBody = this.#bodyTotal / n || 1
-		for (const p of list) {
+		const score = (p: number) => {
 			const ord = p >> 2
-			if (this.#alive[ord] !== 1) continue
+			if (this.#alive[ord] !== 1) return
 			let s = 0
 			if (p & 2) s += (titleBoost * (K1 + 1)) / (1 + K1 * (1 - B + (B * this.#titleLen[ord]) / avgTitle))
 			if (p & 1) s += (K1 + 1) / (1 + K1 * (1 - B + (B * this.#bodyLen[ord]) / avgBody))
 			ords.push(ord)
 			scores.push(s * idf * weight)
 		}
+		// Plain loops over both parts: a generator here costs more than the scoring.
+		const sealed = this.#sealed.get(token)
+		if (sealed) for (let i = 0; i < sealed.length; i++) score(sealed[i])
+		const open = this.#open.get(token)
+		if (open) for (let i = 0; i < open.length; i++) score(open[i])
 		return { ords, scores }
 	}
 
 	#latinTokens(): string[] {
-		if (!this.#latin) this.#latin = [...this.#postings.keys()].filter((t) => !hasHan(t)).sort()
+		if (!this.#latin) this.#latin = [...new Set([...this.#sealed.keys(), ...this.#open.keys()])].filter((t) => !hasHan(t)).sort()
 		return this.#latin
 	}
+
+	/**
+	 * For each live ordinal of `ords`, the fields in which every token of `tokens` occurs (bit 2
+	 * title, bit 1 body; a prefix token through any token it starts). Ordinals matching in neither
+	 * are absent. Costs a binary search per ordinal and token, not a pass over the postings.
+	 */
+	fieldsWith(tokens: TokenQuery[], ords: Iterable<number>): Map<number, number> {
+		const expanded = tokens.map((leaf) => [...this.#expand(leaf).keys()])
+		const out = new Map<number, number>()
+		for (const ord of ords) {
+			if (this.#alive[ord] !== 1) continue
+			let bits = 3
+			for (const alternatives of expanded) {
+				let here = 0
+				for (const t of alternatives) here |= this.#bitsOf(t, ord)
+				bits &= here
+				if (!bits) break
+			}
+			if (bits) out.set(ord, bits)
+		}
+		return out
+	}
+
+	#bitsOf(token: string, ord: number): number {
+		const sealed = this.#sealed.get(token)
+		if (sealed) {
+			const bits = findBits(sealed, ord)
+			if (bits) return bits
+		}
+		const open = this.#open.get(token)
+		return open ? findBits(open, ord) : 0
+	}
+}
+
+/** The field bits of `ord` in an ascending posting list, or 0. */
+function findBits(list: List, ord: number): number {
+	let lo = 0
+	let hi = list.length
+	while (lo < hi) {
+		const mid = (lo + hi) >> 1
+		const o = list[mid] >> 2
+		if (o < ord) lo = mid + 1
+		else if (o > ord) hi = mid
+		else return list[mid] & 3
+	}
+	return 0
 }
 
 function lowerBound(sorted: string[], key: string): number {
