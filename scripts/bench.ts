@@ -52,6 +52,8 @@ const { values: args } = parseArgs({
 		only: { type: 'string', default: SECTIONS.join(',') },
 		'no-build': { type: 'boolean', default: false },
 		out: { type: 'string', default: 'bench/results' },
+		// V8 flags for the server only, e.g. "--max-old-space-size=384" (default: what npm start uses).
+		'server-node-options': { type: 'string' },
 	},
 	strict: true,
 })
@@ -226,7 +228,8 @@ async function load(base: string, target: Target, cookie: string | undefined, co
 }
 
 async function benchPages() {
-	const server = await startServer({ databaseUrl: url, demo: false, env: { BANGFU_BENCH: '1', BANGFU_BACKGROUND: 'off' } })
+	const nodeOptions = args['server-node-options']
+	const server = await startServer({ databaseUrl: url, demo: false, env: { BANGFU_BENCH: '1', BANGFU_BACKGROUND: 'off', ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) } })
 	let peak = 0
 	const sampler = setInterval(() => (peak = Math.max(peak, readRssKb(server.pid, 'VmRSS') ?? 0)), 250)
 	try {
