@@ -9,6 +9,7 @@ import type { RelevanceHit, RelevanceScorer, SearchEngine, SearchFilters, Search
 import { splitWords } from '#app/search/tokenize.ts'
 import { DAY_MS, chinaDayStart } from '#app/utils/china-date.ts'
 import { AppError } from '#app/utils/errors.ts'
+import { latestChange } from './figures-cache.server.ts'
 import { OVERDUE_STATUSES } from './commitment/query-commitment.server.ts'
 import { COUNTED_STATUSES, VERIFIED_STATUSES, committedByNeed, committedByOffer } from './commitment/sum-commitment.server.ts'
 import { pairedRegionCodes } from './offer.server.ts'
@@ -267,6 +268,36 @@ async function onTimeRecords(db: Kysely<DB>, orgIds: string[], now: number): Pro
 			.groupBy('providerOrgId')
 			.execute()
 		for (const r of rows) if (Number(r.total) > 0) out.set(r.providerOrgId, { onTime: Number(r.onTime ?? 0), total: Number(r.total) })
+	}
+	return out
+}
+
+/**
+ * Delivery records as onTimeRecords gives them, kept per database handle while no state change is
+ * recorded (latestChange) and within one minute of `now` (the overdue cut moves with it): a
+ * suggestion asks for about 700 providers' records, 6 ms a query of 500 on MariaDB at national
+ * scale, and most of them are the same providers need after need.
+ */
+const recordCache = new WeakMap<Kysely<DB>, { key: string; records: Map<string, OnTimeRecord | null> }>()
+const RECORD_CACHE_MS = 60_000
+
+async function cachedOnTimeRecords(db: Kysely<DB>, orgIds: string[], now: number): Promise<Map<string, OnTimeRecord>> {
+	const key = `${await latestChange(db)} ${Math.floor(now / RECORD_CACHE_MS)}`
+	let cache = recordCache.get(db)
+	if (!cache || cache.key !== key) {
+		cache = { key, records: new Map() }
+		recordCache.set(db, cache)
+	}
+	const kept = cache.records
+	const missing = [...new Set(orgIds)].filter((id) => !kept.has(id))
+	if (missing.length) {
+		const fresh = await onTimeRecords(db, missing, now)
+		for (const id of missing) kept.set(id, fresh.get(id) ?? null)
+	}
+	const out = new Map<string, OnTimeRecord>()
+	for (const id of orgIds) {
+		const record = kept.get(id)
+		if (record) out.set(id, record)
 	}
 	return out
 }
@@ -541,7 +572,7 @@ export async function suggestOffersForNeed(db: Kysely<DB>, needId: string, optio
 	const lowers = bounds.map((b) => b.lower).sort((a, b) => b - a)
 	const bar = lowers[Math.min(limit, lowers.length) - 1] - SUGGESTION_WEIGHTS.onTime - 0.001
 	const contenders = bounds.filter((b) => b.lower >= bar).map((b) => b.c)
-	const onTime = await onTimeRecords(db, contenders.map((c) => c.providerOrgId), now)
+	const onTime = await cachedOnTimeRecords(db, contenders.map((c) => c.providerOrgId), now)
 	const ranked = contenders
 		.map((c) => {
 			const facts = factsOf(c, onTime.get(c.providerOrgId) ?? NO_RECORD)
