@@ -33,7 +33,10 @@ app.use((req, res, next) => {
 })
 app.use(compression())
 app.use('/assets', express.static('build/client/assets', { immutable: true, maxAge: '1y' }))
-app.use(express.static('build/client', { maxAge: '1h' }))
+// Other files of build/client (favicon and the like) have an extension; pages never do, so they
+// skip the file-system look-up the static handler would make for every request.
+const staticFiles = express.static('build/client', { maxAge: '1h' })
+app.use((req, res, next) => (path.extname(req.path) ? staticFiles(req, res, next) : next()))
 app.use((req, res, next) => {
 	// The app reads the peer address from this header (auth.server.ts clientIp); never trust one sent by the client.
 	req.headers['x-bangfu-remote-addr'] = req.socket.remoteAddress ?? 'unknown'
