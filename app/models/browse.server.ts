@@ -4,7 +4,7 @@
 // it was indexed is left out rather than shown.
 import type { Kysely } from 'kysely'
 import type { DB, NeedCategory, OfferStatus, RegionLevel } from '#db/schema.ts'
-import { PUBLIC_STATUSES } from '#app/search/documents.server.ts'
+import { isPublic } from '#app/search/documents.server.ts'
 import type { SearchEngine, SearchFilters, SearchQuery, SearchResult } from '#app/search/port.ts'
 import { committedByNeed, committedByOffer } from './commitment/sum-commitment.server.ts'
 import { NEED_CATEGORIES } from './marketplace-vocab.ts'
@@ -48,8 +48,8 @@ export async function listNeedsByIds(db: Kysely<DB>, ids: string[]) {
 			'need.publishedAt',
 		])
 		.where('need.id', 'in', ids)
-		.where('need.status', 'in', PUBLIC_STATUSES.need as DB['need']['status'][])
 		.execute()
+		.then((all) => all.filter((r) => isPublic('need', r.status)))
 	const codes = [...new Set(rows.map((r) => r.villageCode))]
 	const [names, keys, committed] = await Promise.all([fullNames(db, codes), keyCountiesAmong(db, codes), committedByNeed(db, rows.map((r) => r.id))])
 	return inHitOrder(
@@ -93,8 +93,8 @@ export async function listOffersByIds(db: Kysely<DB>, ids: string[]) {
 			'offer.publishedAt',
 		])
 		.where('offer.id', 'in', ids)
-		.where('offer.status', 'in', PUBLIC_STATUSES.offer as OfferStatus[])
 		.execute()
+		.then((all) => all.filter((r) => isPublic('offer', r.status)))
 	if (!rows.length) return []
 	const found = rows.map((r) => r.id)
 	const [categoryRows, regionRows] = await Promise.all([
@@ -150,8 +150,8 @@ export async function listProjectsByIds(db: Kysely<DB>, ids: string[]) {
 			'project.endsOn',
 		])
 		.where('project.id', 'in', ids)
-		.where('project.status', 'in', PUBLIC_STATUSES.project as DB['project']['status'][])
 		.execute()
+		.then((all) => all.filter((r) => isPublic('project', r.status)))
 	if (!rows.length) return []
 	const links = await db
 		.selectFrom('projectVillage')
