@@ -6,7 +6,8 @@
 //   amountFen sums the commitments whose need is measured in money, count counts them all.
 import type { Kysely } from 'kysely'
 import type { DB } from '#db/schema.ts'
-import { isRegionCode, regionPrefix } from './region-code.ts'
+import { isRegionCode } from './region-code.ts'
+import { withinRegion } from './region.server.ts'
 
 export type Contribution = { orgId: string; amountFen: number; count: number }
 
@@ -35,7 +36,7 @@ export async function verifiedContribution(db: Kysely<DB>, query: ContributionQu
 		.where('commitment.status', 'in', ['verified', 'closed'])
 		.where('commitment.verifiedAt', '>=', query.start)
 		.where('commitment.verifiedAt', '<', query.end)
-	if (query.regionCode) q = q.where('commitment.villageCode', 'like', `${regionPrefix(query.regionCode)}%`)
+	if (query.regionCode) q = q.where(withinRegion('commitment.villageCode', query.regionCode))
 	if (query.orgIds) q = q.where('commitment.providerOrgId', 'in', query.orgIds)
 	const rows = await q.groupBy('commitment.providerOrgId').execute()
 	return rows

@@ -13,6 +13,7 @@ import { DAY_MS, chinaMonthPeriod, chinaPeriod } from '#app/utils/china-date.ts'
 import { COUNTED_STATUSES, DELIVERED_STATUSES, VERIFIED_STATUSES } from './commitment/sum-commitment.server.ts'
 import { OVERDUE_STATUSES } from './commitment/query-commitment.server.ts'
 import { isRegionCode, levelOfCode, regionPrefix } from './region-code.ts'
+import { withinRegion } from './region.server.ts'
 
 export const INDICATORS = [
 	'funds_committed',
@@ -68,11 +69,11 @@ function inPeriod(eb: C, column: 'c.acceptedAt' | 'c.deliveredAt' | 'c.verifiedA
 	return eb.and([eb(column, '>=', period.start), eb(column, '<', period.end)])
 }
 
-/** The prefix `like` for a region scope ('52%' for 贵州); undefined for no region. */
-function likePrefix(regionCode: string | undefined): string | undefined {
+/** The region of a scope, checked; undefined for no region. */
+function scopeRegion(regionCode: string | undefined): string | undefined {
 	if (!regionCode) return undefined
 	if (!isRegionCode(regionCode)) throw new Error(`not a region code: ${regionCode}`)
-	return `${regionPrefix(regionCode)}%`
+	return regionCode
 }
 
 /** Commitments of the scope, with their need and provider (not pledged ones: they never count). */
@@ -82,8 +83,8 @@ function scopedCommitments(db: Kysely<DB>, scope: IndicatorScope) {
 		.innerJoin('need as n', 'n.id', 'c.needId')
 		.innerJoin('organization as p', 'p.id', 'c.providerOrgId')
 		.where('c.status', 'in', [...COUNTED_STATUSES])
-	const like = likePrefix(scope.regionCode)
-	if (like) q = q.where('c.villageCode', 'like', like)
+	const region = scopeRegion(scope.regionCode)
+	if (region) q = q.where(withinRegion('c.villageCode', region))
 	if (scope.providerOrgId) q = q.where('c.providerOrgId', '=', scope.providerOrgId)
 	if (scope.orgKind) q = q.where('p.kind', '=', scope.orgKind)
 	return q
@@ -141,9 +142,9 @@ async function csrInvestment(db: Kysely<DB>, scope: IndicatorScope, period: { st
 		.where('pr.verifiedAt', '>=', period.start)
 		.where('pr.verifiedAt', '<', period.end)
 	if (scope.providerOrgId) q = q.where('pr.enterpriseOrgId', '=', scope.providerOrgId)
-	const like = likePrefix(scope.regionCode)
+	const region = scopeRegion(scope.regionCode)
 	// A project serving several villages counts once for a region that holds any of them.
-	if (like) q = q.where((eb) => eb.exists(eb.selectFrom('projectVillage as pv').select('pv.projectId').whereRef('pv.projectId', '=', 'pr.id').where('pv.villageCode', 'like', like)))
+	if (region) q = q.where((eb) => eb.exists(eb.selectFrom('projectVillage as pv').select('pv.projectId').whereRef('pv.projectId', '=', 'pr.id').where(withinRegion('pv.villageCode', region))))
 	const row = await q.executeTakeFirstOrThrow()
 	return Number(row.total)
 }
@@ -197,7 +198,7 @@ export async function countPairedVillages(db: Kysely<DB>, scope: IndicatorScope)
  * answered). For a provider: its own first commitment to each need published in the period.
  */
 async function needFigures(db: Kysely<DB>, scope: IndicatorScope, period: { start: number; end: number }) {
-	const like = likePrefix(scope.regionCode)
+	const region = scopeRegion(scope.regionCode)
 	let days: number[] = []
 	let coverage: number | null = null
 	if (!scope.providerOrgId && !scope.orgKind) {
@@ -215,7 +216,7 @@ async function needFigures(db: Kysely<DB>, scope: IndicatorScope, period: { star
 			.where('n.publishedAt', '>=', period.start)
 			.where('n.publishedAt', '<', period.end)
 			.groupBy(['n.id', 'n.target', 'n.publishedAt'])
-		if (like) q = q.where('n.villageCode', 'like', like)
+		if (region) q = q.where(withinRegion('n.villageCode', region))
 		const rows = await q.execute()
 		if (rows.length) coverage = Math.round((1000 * rows.reduce((s, r) => s + Math.min(1, Number(r.verified) / Number(r.target)), 0)) / rows.length)
 		days = rows.filter((r) => r.firstAt !== null).map((r) => (Number(r.firstAt) - Number(r.publishedAt)) / DAY_MS)
@@ -228,7 +229,7 @@ async function needFigures(db: Kysely<DB>, scope: IndicatorScope, period: { star
 			.where('n.publishedAt', '>=', period.start)
 			.where('n.publishedAt', '<', period.end)
 			.groupBy(['n.id', 'n.publishedAt'])
-		if (like) q = q.where('n.villageCode', 'like', like)
+		if (region) q = q.where(withinRegion('n.villageCode', region))
 		if (scope.providerOrgId) q = q.where('c.providerOrgId', '=', scope.providerOrgId)
 		if (scope.orgKind) q = q.where('p.kind', '=', scope.orgKind)
 		days = (await q.execute()).map((r) => (Number(r.firstAt) - Number(r.publishedAt)) / DAY_MS)
@@ -340,7 +341,7 @@ export async function regionRanking(db: Kysely<DB>, parentCode: string | null, c
 	if (level > 5) return []
 	const len = [0, 2, 4, 6, 9, 12][level]
 	const bounds = periodBounds(period)
-	const like = parentCode ? likePrefix(parentCode) : undefined
+	const region = parentCode ? scopeRegion(parentCode) : undefined
 	const childOf = (column: string) => sql<string>`substr(${sql.ref(column)}, 1, ${sql.lit(len)})`
 
 	let cq = db
@@ -355,7 +356,7 @@ export async function regionRanking(db: Kysely<DB>, parentCode: string | null, c
 		.where('c.verifiedAt', '>=', bounds.start)
 		.where('c.verifiedAt', '<', bounds.end)
 		.groupBy(childOf('c.villageCode'))
-	if (like) cq = cq.where('c.villageCode', 'like', like)
+	if (region) cq = cq.where(withinRegion('c.villageCode', region))
 
 	let nq = db
 		.selectFrom('need as n')
@@ -365,7 +366,7 @@ export async function regionRanking(db: Kysely<DB>, parentCode: string | null, c
 		.where('n.publishedAt', '>=', bounds.start)
 		.where('n.publishedAt', '<', bounds.end)
 		.groupBy(['n.id', childOf('n.villageCode'), 'n.target'])
-	if (like) nq = nq.where('n.villageCode', 'like', like)
+	if (region) nq = nq.where(withinRegion('n.villageCode', region))
 
 	const [commitments, needs] = await Promise.all([cq.execute(), nq.execute()])
 	const byPrefix = new Map<string, RegionRankRow>()

@@ -18,7 +18,8 @@
 // An "official" is a member of a verified `government` org; that org's region is the jurisdiction.
 import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely'
 import type { DB, MemberRole, OrgKind, OrgStatus } from '#db/schema.ts'
-import { covers, regionPrefix } from './region-code.ts'
+import { covers } from './region-code.ts'
+import { withinRegion } from './region.server.ts'
 
 export type ActorMembership = {
 	orgId: string
@@ -79,11 +80,7 @@ export function inJurisdiction(column: string, actor: Actor, options: { strictly
 	const codes = jurisdictionsOf(actor)
 	if (codes.length === 0) return FALSE
 	const ref = sql.ref(column)
-	const parts = codes.map((code) =>
-		options.strictlyBelow
-			? sql`(${ref} like ${`${regionPrefix(code)}%`} and ${ref} <> ${code})`
-			: sql`${ref} like ${`${regionPrefix(code)}%`}`,
-	)
+	const parts = codes.map((code) => (options.strictlyBelow ? sql`(${withinRegion(column, code)} and ${ref} <> ${code})` : withinRegion(column, code)))
 	return sql<SqlBool>`(${sql.join(parts, sql` or `)})`
 }
 

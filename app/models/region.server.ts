@@ -18,6 +18,18 @@ export function isNamedRow(alias: string): RawBuilder<SqlBool> {
 	return sql<SqlBool>`(${sql.ref(`${alias}.parentCode`)} is null or ${sql.ref(`${alias}.parentCode`)} <> ${sql.ref(`${alias}.code`)})`
 }
 
+/**
+ * `column` (a 12-digit region code, camelCase reference) lies within the region `code` (any
+ * level): the range of codes from `code`'s prefix padded with 0s to it padded with 9s. The same
+ * rows as `LIKE 'prefix%'`, but SQLite uses an index for the range and not for the LIKE (its LIKE
+ * ignores case, so a binary index does not fit it): a county official's header count of needs to
+ * review read every submitted need.
+ */
+export function withinRegion(column: string, code: string): RawBuilder<SqlBool> {
+	const prefix = regionPrefix(code)
+	return sql<SqlBool>`(${sql.ref(column)} >= ${prefix.padEnd(12, '0')} and ${sql.ref(column)} <= ${prefix.padEnd(12, '9')})`
+}
+
 /** The region a code names: its highest row. */
 export async function getRegion(db: Kysely<DB>, code: string): Promise<Region | undefined> {
 	if (!isRegionCode(code)) return undefined

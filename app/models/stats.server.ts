@@ -4,8 +4,8 @@ import type { Kysely } from 'kysely'
 import type { DB, OrgKind, OrgStatus, PairingKind } from '#db/schema.ts'
 import { countReviewQueue } from './organization.server.ts'
 import { type Actor, inJurisdiction, isOfficial, jurisdictionsOf } from './policy.server.ts'
-import { fullNames } from './region.server.ts'
-import { codeAtLevel, isRegionCode, levelOfCode, regionPrefix } from './region-code.ts'
+import { fullNames, withinRegion } from './region.server.ts'
+import { codeAtLevel, isRegionCode, levelOfCode } from './region-code.ts'
 
 export const ORG_KINDS: OrgKind[] = ['central_unit', 'east_west_partner', 'mass_org', 'enterprise', 'social_org', 'village', 'government']
 export const PAIRING_KIND_LIST: PairingKind[] = ['targeted', 'east_west', 'twinning']
@@ -16,7 +16,7 @@ export async function countVerifiedOrgsByKind(db: Kysely<DB>, within?: string): 
 		.selectFrom('organization')
 		.select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
 		.where('status', '=', 'verified')
-	if (within && isRegionCode(within)) q = q.where('regionCode', 'like', `${regionPrefix(within)}%`)
+	if (within && isRegionCode(within)) q = q.where(withinRegion('regionCode', within))
 	const rows = await q.groupBy('kind').execute()
 	const out = Object.fromEntries(ORG_KINDS.map((k) => [k, 0])) as Record<OrgKind, number>
 	for (const r of rows) out[r.kind] = Number(r.n)
@@ -73,7 +73,7 @@ export async function listVillagesWithOrg(db: Kysely<DB>, within: string): Promi
 		.select('villageCode')
 		.where('kind', '=', 'village')
 		.where('status', '=', 'verified')
-		.where('villageCode', 'like', `${regionPrefix(within)}%`)
+		.where(withinRegion('villageCode', within))
 		.execute()
 	return new Set(rows.map((r) => r.villageCode).filter((c): c is string => !!c))
 }

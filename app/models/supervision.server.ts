@@ -13,7 +13,7 @@
 // Every query puts the jurisdiction in its where (inJurisdiction; national admins see everything)
 // and an optional region filter (any level) on top. Pages for the screen; async iterators that
 // page through the database EXPORT_BATCH rows at a time for the exports.
-import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely'
+import { type Kysely, type SqlBool, sql } from 'kysely'
 import type { DB, Measure, NeedCategory, OrgKind } from '#db/schema.ts'
 import { DAY_MS, chinaDayStart, formatChinaDate } from '#app/utils/china-date.ts'
 import { AppError } from '#app/utils/errors.ts'
@@ -22,8 +22,8 @@ import type { SpreadsheetRow } from '#app/utils/spreadsheet.server.ts'
 import { OVERDUE_STATUSES } from './commitment/query-commitment.server.ts'
 import { COUNTED_STATUSES, VERIFIED_STATUSES } from './commitment/sum-commitment.server.ts'
 import { type Actor, governs, inJurisdiction } from './policy.server.ts'
-import { fullNames, getRegion } from './region.server.ts'
-import { isRegionCode, regionPrefix } from './region-code.ts'
+import { fullNames, getRegion, withinRegion } from './region.server.ts'
+import { isRegionCode } from './region-code.ts'
 import { DEFAULT_ON_TIME_THRESHOLD, MIN_COUNTED_COMMITMENTS, STALE_NEED_DAYS, type SupervisionList } from './supervision.schema.ts'
 
 export const SUPERVISION_PAGE_SIZE = 50
@@ -38,10 +38,6 @@ export type SupervisionFilters = {
 export type PageRequest = { page?: number; pageSize?: number }
 export type Page<T> = { rows: T[]; total: number; page: number; pages: number; pageSize: number }
 
-/** `column` lies within `code` (any level). NOTE: `column` is a camelCase reference. */
-function withinRegion(column: string, code: string): RawBuilder<SqlBool> {
-	return sql<SqlBool>`${sql.ref(column)} like ${`${regionPrefix(code)}%`}`
-}
 
 /**
  * Checks a ?region= filter: a real region the actor governs. Empty → no filter. Bad input is an

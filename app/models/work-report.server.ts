@@ -19,8 +19,7 @@ import { recordEvent } from './event.server.ts'
 import { type TargetRow, actualVsTarget, listTargets, scopeOf } from './indicator-target.server.ts'
 import { computeIndicators } from './indicator.server.ts'
 import type { Actor } from './policy.server.ts'
-import { fullNames } from './region.server.ts'
-import { regionPrefix } from './region-code.ts'
+import { fullNames, withinRegion } from './region.server.ts'
 import { type Subject, actingGovernmentOrg, requireSupervision } from './subject.server.ts'
 
 export const CANDIDATE_LIMIT = 100
@@ -37,7 +36,7 @@ function eligibleCommitments(db: Kysely<DB>, subject: Pick<Subject, 'type' | 'id
 		.where('c.status', 'in', [...VERIFIED_STATUSES])
 		.where('c.verifiedAt', '>=', start)
 		.where('c.verifiedAt', '<', end)
-	q = subject.type === 'region' ? q.where('c.villageCode', 'like', `${regionPrefix(subject.id)}%`) : q.where('c.providerOrgId', '=', subject.id)
+	q = subject.type === 'region' ? q.where(withinRegion('c.villageCode', subject.id)) : q.where('c.providerOrgId', '=', subject.id)
 	return q
 }
 
