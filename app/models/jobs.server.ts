@@ -8,6 +8,7 @@ import { expireNeeds } from './need.server.ts'
 import { sendPendingEmails } from './notification.server.ts'
 import { expireOffers } from './offer.server.ts'
 import { sendCommitmentReminders } from './reminders.server.ts'
+import { refreshPlannerStatistics } from '#app/utils/db.server.ts'
 
 /**
  * The periodic housekeeping. Every step is a conditional update or delete, or an insert guarded
@@ -27,6 +28,7 @@ export async function runPeriodicJobs(db: Kysely<DB>, now = Date.now(), options:
 	const interviewDeadlineReminders = await remindInterviewDeadlines(db, now)
 	const mailer = options.mailer === undefined ? getMailTransport() : options.mailer
 	const emails = await sendPendingEmails(db, mailer, now)
+	await refreshPlannerStatistics(db)
 	return {
 		expiredNeeds,
 		expiredOffers,
