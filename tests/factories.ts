@@ -1,5 +1,5 @@
 // Builders for test worlds. Each call makes unique names so tests in one file can share a database.
-import type { Kysely } from 'kysely'
+import type { Insertable, Kysely } from 'kysely'
 import type { DB, OrgKind } from '#db/schema.ts'
 import { createAccount } from '#app/models/account.server.ts'
 import { type Actor, loadActor } from '#app/models/policy.server.ts'
@@ -109,3 +109,33 @@ export async function countRows(db: Kysely<DB>, table: keyof DB) {
 	const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
 	return Number(row.n)
 }
+
+/** A published need's full row for a direct insert (tests that build worlds by hand); override any column. */
+export function needRow(overrides: Partial<Insertable<DB['need']>> & Pick<Insertable<DB['need']>, 'villageOrgId' | 'villageCode'>): Insertable<DB['need']> {
+	const now = Date.now()
+	return {
+		id: newId(now),
+		title: '测试需求',
+		description: '',
+		category: 'industry',
+		measure: 'amount',
+		unit: null,
+		target: 100_000,
+		beneficiaries: 0,
+		urgency: 'normal',
+		neededBy: now + 30 * 86_400_000,
+		status: 'published',
+		statusNote: null,
+		duplicateOf: null,
+		reviewedBy: null,
+		reviewedAt: null,
+		submittedAt: now,
+		publishedAt: now,
+		closedAt: null,
+		createdBy: 'test',
+		createdAt: now,
+		updatedAt: now,
+		...overrides,
+	}
+}
+
