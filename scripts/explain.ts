@@ -1,8 +1,11 @@
 // npm run db:explain        (DATABASE_URL as usual; best on a database filled by the scale data)
 // Runs the key read paths through the real model functions with a query log, then asks the
 // database for the plan of every statement they sent (EXPLAIN QUERY PLAN on SQLite, EXPLAIN on
-// MySQL) and flags full scans of the need, offer and commitment tables. Prints; exits 1 when a
-// flagged scan is found, so it can gate a check (it asserts nothing else).
+// MySQL) and flags full scans of the need, offer and commitment tables, and statements that took
+// over 50 ms (a plan can read too much without a scan: SQLite once read every public need from a
+// status index for a page of 20 cards). Prints; exits 1 when a full scan is found, so it can gate a
+// check (it asserts nothing else; slow statements are reported, not failed: a province's first
+// dashboard legitimately sums thousands of rows).
 import type { CompiledQuery, LogEvent } from 'kysely'
 import { computeIndicators, monthlyVerified, regionRanking } from '#app/models/indicator.server.ts'
 import { contributionLeaderboard, listHonors } from '#app/models/commendation/honors.server.ts'
@@ -19,12 +22,14 @@ const WATCHED = ['need', 'offer', 'commitment']
 
 const url = getEnv().databaseUrl
 const dialect = dialectOf(url)
-const captured: Array<{ path: string; query: CompiledQuery }> = []
+const captured: Array<{ path: string; query: CompiledQuery; ms: number }> = []
+/** A statement slower than this is marked SLOW: a plan can read too much without scanning a table. */
+const SLOW_MS = 50
 let path = ''
 // The app's own handle, with a log that keeps every select of the current path.
 const base = createDb(url, {
 	log: (event: LogEvent) => {
-		if (event.level === 'query' && /^\s*select/i.test(event.query.sql)) captured.push({ path, query: event.query })
+		if (event.level === 'query' && /^\s*select/i.test(event.query.sql)) captured.push({ path, query: event.query, ms: event.queryDurationMillis })
 	},
 })
 const db = base.db
@@ -91,8 +96,9 @@ try {
 	if (actor) await run('supervision: stale needs', () => listStaleNeeds(db, actor, {}))
 
 	let flagged = 0
+	let slow = 0
 	let current = ''
-	for (const { path: p, query } of captured) {
+	for (const { path: p, query, ms } of captured) {
 		if (p !== current) {
 			console.log(`\n## ${p}`)
 			current = p
@@ -100,10 +106,11 @@ try {
 		const plans = await explain(query)
 		const bad = plans.filter((x) => x.flagged)
 		flagged += bad.length
-		console.log(`${bad.length ? '!! FULL SCAN' : '   ok'}  ${query.sql.replace(/\s+/g, ' ').slice(0, 140)}`)
+		if (ms > SLOW_MS) slow++
+		console.log(`${bad.length ? '!! FULL SCAN' : ms > SLOW_MS ? ' ! SLOW    ' : '   ok'}  ${ms.toFixed(1).padStart(7)} ms  ${query.sql.replace(/\s+/g, ' ').slice(0, 140)}`)
 		for (const plan of plans) console.log(`        ${plan.flagged ? '!!' : '  '} ${plan.detail}`)
 	}
-	console.log(`\n${captured.length} statements explained; ${flagged} full scans of ${WATCHED.join(', ')}`)
+	console.log(`\n${captured.length} statements explained; ${flagged} full scans of ${WATCHED.join(', ')}; ${slow} took over ${SLOW_MS} ms (timed as the model ran them, once, cold)`)
 	if (flagged) process.exitCode = 1
 } finally {
 	await base.destroy()
