@@ -134,8 +134,6 @@ class TypeIndex {
 	readonly byRegion: number[][] = []
 	readonly byCategory: number[][] = []
 	readonly byStatus: number[][] = []
-	/** Bumped on every change; cached results of another version are stale. */
-	version = 0
 	readonly cache = new Map<string, SearchResult>()
 
 	put(doc: SearchDocument) {
@@ -179,8 +177,8 @@ class TypeIndex {
 		this.changed()
 	}
 
+	/** Cached results are stale after any change. */
 	changed() {
-		this.version++
 		this.cache.clear()
 	}
 }

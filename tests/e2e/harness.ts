@@ -20,7 +20,7 @@ async function freePort(): Promise<number> {
 	})
 }
 
-export type Server = { url: string; stop: () => Promise<void>; databaseUrl: string; pid: number; log: () => string }
+export type Server = { url: string; stop: () => Promise<void>; databaseUrl: string; pid: number }
 
 /**
  * Sets up a fresh demo database and serves the existing build (run `npm run build` first).
@@ -58,7 +58,6 @@ export async function startServer(options: { databaseUrl?: string; demo?: boolea
 		url,
 		databaseUrl,
 		pid: child.pid as number,
-		log: () => log,
 		stop: async () => {
 			if (child.exitCode !== null) return
 			const exited = new Promise((r) => child.once('exit', r))
