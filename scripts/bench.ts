@@ -41,6 +41,7 @@ import { getEnv } from '#app/utils/env.server.ts'
 import { newId } from '#app/utils/id.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import { startServer } from '#tests/e2e/harness.ts'
+import { needRow } from '#tests/factories.ts'
 import { BENCH_ACCOUNTS, TOPICS, benchPassword, seededRandom } from './bench-util.ts'
 
 const SECTIONS = ['pages', 'search', 'suggest', 'import', 'writes'] as const
@@ -462,31 +463,22 @@ async function benchWrites() {
 	const needId = newId(now)
 	await db
 		.insertInto('need')
-		.values({
-			id: needId,
-			villageOrgId: village.orgId,
-			villageCode: village.regionCode,
-			title: `并发承诺压测 ${run}`,
-			description: '50 个帮扶方同时承诺同一需求',
-			category: 'talent',
-			measure: 'quantity',
-			unit: '人',
-			target,
-			beneficiaries: 0,
-			urgency: 'normal',
-			neededBy: chinaDayStart(now) + 120 * DAY_MS,
-			status: 'published',
-			statusNote: null,
-			duplicateOf: null,
-			reviewedBy: null,
-			reviewedAt: now,
-			submittedAt: now,
-			publishedAt: now,
-			closedAt: null,
-			createdBy: 'BENCH',
-			createdAt: now,
-			updatedAt: now,
-		})
+		.values(
+			needRow({
+				id: needId,
+				villageOrgId: village.orgId,
+				villageCode: village.regionCode,
+				title: `并发承诺压测 ${run}`,
+				description: '50 个帮扶方同时承诺同一需求',
+				category: 'talent',
+				measure: 'quantity',
+				unit: '人',
+				target,
+				neededBy: chinaDayStart(now) + 120 * DAY_MS,
+				reviewedAt: now,
+				createdBy: 'BENCH',
+			}),
+		)
 		.execute()
 	const dueAt = formatChinaDate(chinaDayStart(now) + 30 * DAY_MS)
 	let writes = 0

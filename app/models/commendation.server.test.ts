@@ -8,7 +8,7 @@ import { DAY_MS, chinaDayStart, chinaPeriod, formatChinaDate } from '#app/utils/
 import { newId } from '#app/utils/id.ts'
 import { tm } from '#app/utils/i18n-message.ts'
 import { describeDb } from '#tests/setup/db.ts'
-import { actorFor, countRows, makeAccount, makeOfficial, makeOrg, seedRegions } from '#tests/factories.ts'
+import { actorFor, countRows, makeAccount, makeOfficial, makeOrg, needRow, seedRegions } from '#tests/factories.ts'
 import { AWARD_CATEGORIES, campaignSchema, noticeSchema } from './commendation.schema.ts'
 import {
 	NOT_SHORTLISTED_NOTE,
@@ -46,31 +46,7 @@ async function insertCommitment(
 	const measure = c.measure ?? 'amount'
 	await db
 		.insertInto('need')
-		.values({
-			id: needId,
-			villageOrgId: c.villageOrgId,
-			villageCode: c.villageCode,
-			title: '测试需求',
-			description: '',
-			category: 'industry',
-			measure,
-			unit: measure === 'quantity' ? '人' : null,
-			target: c.amount * 10,
-			beneficiaries: 0,
-			urgency: 'normal',
-			neededBy: now + 30 * DAY_MS,
-			status: 'published',
-			statusNote: null,
-			duplicateOf: null,
-			reviewedBy: null,
-			reviewedAt: null,
-			submittedAt: now,
-			publishedAt: now,
-			closedAt: null,
-			createdBy: c.createdBy,
-			createdAt: now,
-			updatedAt: now,
-		})
+		.values(needRow({ id: needId, villageOrgId: c.villageOrgId, villageCode: c.villageCode, title: '测试需求', measure, unit: measure === 'quantity' ? '人' : null, target: c.amount * 10, neededBy: now + 30 * DAY_MS, createdBy: c.createdBy }))
 		.execute()
 	const id = newId()
 	await db

@@ -4,7 +4,7 @@ import type { CommitmentStatus, DB, Measure } from '#db/schema.ts'
 import { chinaPeriod } from '#app/utils/china-date.ts'
 import { newId } from '#app/utils/id.ts'
 import { describeDb } from '#tests/setup/db.ts'
-import { makeAccount, makeOrg, seedRegions } from '#tests/factories.ts'
+import { makeAccount, makeOrg, needRow, seedRegions } from '#tests/factories.ts'
 import { verifiedContribution } from './contribution.server.ts'
 
 /** A need of the village and one commitment to it, inserted directly in the given state. */
@@ -17,31 +17,7 @@ async function insertCommitment(
 	const measure = c.measure ?? 'amount'
 	await db
 		.insertInto('need')
-		.values({
-			id: needId,
-			villageOrgId: c.villageOrgId,
-			villageCode: c.villageCode,
-			title: '测试需求',
-			description: '',
-			category: 'industry',
-			measure,
-			unit: measure === 'quantity' ? '人' : null,
-			target: c.amount * 10,
-			beneficiaries: 0,
-			urgency: 'normal',
-			neededBy: now + 30 * 86_400_000,
-			status: 'published',
-			statusNote: null,
-			duplicateOf: null,
-			reviewedBy: null,
-			reviewedAt: null,
-			submittedAt: now,
-			publishedAt: now,
-			closedAt: null,
-			createdBy: c.createdBy,
-			createdAt: now,
-			updatedAt: now,
-		})
+		.values(needRow({ id: needId, villageOrgId: c.villageOrgId, villageCode: c.villageCode, title: '测试需求', measure, unit: measure === 'quantity' ? '人' : null, target: c.amount * 10, neededBy: now + 30 * 86_400_000, createdBy: c.createdBy }))
 		.execute()
 	const id = newId()
 	await db

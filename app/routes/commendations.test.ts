@@ -10,7 +10,7 @@ import i18nConfig, { resources } from '#app/i18n.ts'
 import { DAY_MS, chinaDayStart, chinaPeriod, formatChinaDate } from '#app/utils/china-date.ts'
 import { newId } from '#app/utils/id.ts'
 import { tm } from '#app/utils/i18n-message.ts'
-import { countRows, makeAccount, makeOfficial, makeOrg, seedRegions } from '#tests/factories.ts'
+import { countRows, makeAccount, makeOfficial, makeOrg, needRow, seedRegions } from '#tests/factories.ts'
 import { requestAs, runRoute, useGlobalTestDb } from '#tests/setup/route.ts'
 import CampaignPage, { action as pageAction, loader as pageLoader } from './commendations.$campaignId.tsx'
 import CampaignsIndex, { loader as indexLoader } from './commendations._index.tsx'
@@ -37,31 +37,7 @@ async function verifiedCommitment(db: Kysely<DB>, providerOrgId: string, village
 	const needId = newId()
 	await db
 		.insertInto('need')
-		.values({
-			id: needId,
-			villageOrgId,
-			villageCode: '513431100201',
-			title: '花椒烘干',
-			description: '',
-			category: 'industry',
-			measure: 'amount',
-			unit: null,
-			target: amount,
-			beneficiaries: 0,
-			urgency: 'normal',
-			neededBy: now,
-			status: 'published',
-			statusNote: null,
-			duplicateOf: null,
-			reviewedBy: null,
-			reviewedAt: null,
-			submittedAt: now,
-			publishedAt: now,
-			closedAt: null,
-			createdBy: by,
-			createdAt: now,
-			updatedAt: now,
-		})
+		.values(needRow({ id: needId, villageOrgId, villageCode: '513431100201', title: '花椒烘干', target: amount, neededBy: now, createdBy: by }))
 		.execute()
 	await db
 		.insertInto('commitment')

@@ -9,7 +9,7 @@ import { chineseDate } from '#app/components/commendation.tsx'
 import { createCampaign, decideCampaign, nominate, openNominations, startNotice, startReview } from '#app/models/commendation.server.ts'
 import { DAY_MS, chinaDayStart, chinaPeriod, chinaYearOf, formatChinaDate } from '#app/utils/china-date.ts'
 import { newId } from '#app/utils/id.ts'
-import { actorFor, makeAccount, makeOfficial, makeOrg, seedRegions } from '#tests/factories.ts'
+import { actorFor, makeAccount, makeOfficial, makeOrg, needRow, seedRegions } from '#tests/factories.ts'
 import { requestAs, runRoute, useGlobalTestDb } from '#tests/setup/route.ts'
 import CertificatePage, { loader as certificateLoader } from './honors.certificates.$awardId.tsx'
 import HonorRoll, { loader as honorsLoader } from './honors._index.tsx'
@@ -34,31 +34,7 @@ async function verifiedCommitment(providerOrgId: string, villageOrgId: string, v
 	const needId = newId()
 	await ctx.db
 		.insertInto('need')
-		.values({
-			id: needId,
-			villageOrgId,
-			villageCode,
-			title: '需求',
-			description: '',
-			category: 'industry',
-			measure: 'amount',
-			unit: null,
-			target: amount,
-			beneficiaries: 0,
-			urgency: 'normal',
-			neededBy: now,
-			status: 'published',
-			statusNote: null,
-			duplicateOf: null,
-			reviewedBy: null,
-			reviewedAt: null,
-			submittedAt: now,
-			publishedAt: now,
-			closedAt: null,
-			createdBy: by,
-			createdAt: now,
-			updatedAt: now,
-		})
+		.values(needRow({ id: needId, villageOrgId, villageCode, title: '需求', target: amount, neededBy: now, createdBy: by }))
 		.execute()
 	await ctx.db
 		.insertInto('commitment')

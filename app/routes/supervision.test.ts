@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import i18nConfig, { resources } from '#app/i18n.ts'
 import { DAY_MS, chinaDayStart, formatChinaDate } from '#app/utils/china-date.ts'
 import { newId } from '#app/utils/id.ts'
-import { countRows, makeAccount, makeOfficial, makeOrg, seedRegions } from '#tests/factories.ts'
+import { countRows, makeAccount, makeOfficial, makeOrg, needRow, seedRegions } from '#tests/factories.ts'
 import { requestAs, runRoute, useGlobalTestDb } from '#tests/setup/route.ts'
 import AccountabilityRecordPage, { action as recordAction, loader as recordLoader } from './supervision.accountability.$recordId.tsx'
 import AccountabilityPage, { action as accountabilityAction, loader as accountabilityLoader } from './supervision.accountability._index.tsx'
@@ -46,30 +46,7 @@ async function overdueCommitment(villageOrgId: string, villageCode: string, titl
 	const now = Date.now()
 	await ctx.db
 		.insertInto('need')
-		.values({
-			id: needId,
-			villageOrgId,
-			villageCode,
-			title,
-			description: '',
-			category: 'industry',
-			measure: 'amount',
-			unit: null,
-			target: 10_000_000,
-			urgency: 'normal',
-			neededBy: now + 90 * DAY_MS,
-			status: 'published',
-			statusNote: null,
-			duplicateOf: null,
-			reviewedBy: null,
-			reviewedAt: null,
-			submittedAt: now,
-			publishedAt: now,
-			closedAt: null,
-			createdBy: owner,
-			createdAt: now,
-			updatedAt: now,
-		})
+		.values(needRow({ id: needId, villageOrgId, villageCode, title, target: 10_000_000, neededBy: now + 90 * DAY_MS, createdBy: owner }))
 		.execute()
 	const id = newId()
 	await ctx.db
